@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ingestd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ingestd", targets: ["ingestd"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // Pure core: parsing, canonical text, hashing, dedup index, journal records. No I/O.
+        .target(
+            name: "IngestCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Thin I/O shell: syscalls, inotify watcher, file reader, journal writer, mover.
+        .target(name: "CIngestShims"),
+        .target(
+            name: "IngestIO",
+            dependencies: [
+                "IngestCore",
+                "CIngestShims",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The service loop that ties core and shell together.
+        .target(
+            name: "IngestDaemon",
+            dependencies: [
+                "IngestCore",
+                "IngestIO",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // systemd glue, isolated: only the CLI links it.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(name: "SystemdNotify", dependencies: ["CSystemd"]),
+        .executableTarget(
+            name: "ingestd",
+            dependencies: [
+                "IngestCore",
+                "IngestIO",
+                "IngestDaemon",
+                "SystemdNotify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "IngestTestSupport",
+            dependencies: ["IngestCore"],
+            path: "Tests/IngestTestSupport"
+        ),
+        .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"]),
+        .testTarget(name: "IngestIOTests", dependencies: ["IngestIO", "IngestCore", "IngestTestSupport"]),
+        .testTarget(
+            name: "IngestdEndToEndTests",
+            dependencies: ["IngestCore", "IngestTestSupport"]
+        ),
+    ]
+)

@@ -1,0 +1,8 @@
+#ifndef CINGEST_SHIMS_H
+#define CINGEST_SHIMS_H
+
+/// rename that fails with EEXIST instead of replacing the destination (renameat2 RENAME_NOREPLACE).
+/// Glibc declares renameat2 only under _GNU_SOURCE, which Swift's Glibc module does not see.
+int cingest_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+
+#endif

@@ -1,0 +1,46 @@
+/// An article as parsed from a file: what goes into the journal and what its id is computed from.
+public struct Article: Sendable, Equatable {
+    /// The heading; empty when the text has none.
+    public var title: String
+    /// The text after the heading, boilerplate lines removed, paragraphs separated by blank lines.
+    public var body: String
+    /// Passed through from a JSON input; empty for text files.
+    public var metadata: ArticleMetadata
+
+    public init(title: String, body: String, metadata: ArticleMetadata = ArticleMetadata()) {
+        self.title = title
+        self.body = body
+        self.metadata = metadata
+    }
+
+    /// The content id (see ``ContentID/init(title:body:)``).
+    public var id: ContentID { ContentID(title: title, body: body) }
+
+    /// Number of words in the body: tokens of its canonical form.
+    public var wordCount: Int {
+        let canonical = CanonicalText.canonicalUTF8(body)
+        guard !canonical.isEmpty else { return 0 }
+        return canonical.reduce(1) { $0 + ($1 == UInt8(ascii: " ") ? 1 : 0) }
+    }
+}
+
+/// Fields of a JSON input that are passed through to the journal record unchanged.
+public struct ArticleMetadata: Sendable, Equatable {
+    public var source: String?
+    public var url: String?
+    public var author: String?
+    public var date: String?
+
+    public init(source: String? = nil, url: String? = nil, author: String? = nil, date: String? = nil) {
+        self.source = source
+        self.url = url
+        self.author = author
+        self.date = date
+    }
+
+    /// The fields that are set, in journal order.
+    public var fields: [(key: String, value: String)] {
+        [("source", source), ("url", url), ("author", author), ("date", date)]
+            .compactMap { key, value in value.map { (key, $0) } }
+    }
+}

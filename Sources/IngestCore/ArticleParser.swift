@@ -1,0 +1,106 @@
+import Foundation
+
+/// Turns the bytes of a dropped file into an ``Article``, or says why it is not one.
+///
+/// `.json` files hold one article object; everything else is read as text (see ``TextDecoder``).
+public enum ArticleParser {
+    public static func parse(_ bytes: [UInt8], fileName: String) -> Result<Article, Rejection> {
+        if bytes.isEmpty { return .failure(.empty) }
+        return TextDecoder.decode(bytes).flatMap { decoded in
+            if fileName.lowercased().hasSuffix(".json") { return parseJSON(decoded.text) }
+            return parseText(decoded.text)
+        }
+    }
+
+    /// A text article: the first line is the title when it reads as a heading (see ``isHeading(_:)``),
+    /// the rest is the body; boilerplate lines are dropped.
+    public static func parseText(_ text: String) -> Result<Article, Rejection> {
+        let lines = contentLines(of: text)
+        guard let first = lines.firstIndex(where: { !$0.isBlank }) else {
+            return .failure(rejectionForNoContent(text))
+        }
+        let rest = lines[(first + 1)...]
+        if isHeading(lines[first]) && rest.contains(where: { !$0.isBlank }) {
+            return .success(Article(title: trimmed(lines[first]), body: paragraphs(rest)))
+        }
+        return .success(Article(title: "", body: paragraphs(lines[first...])))
+    }
+
+    /// A heading is one short line (at most 150 characters and 25 words) that does not end like a
+    /// sentence or a clause.
+    public static func isHeading(_ line: Substring) -> Bool {
+        let text = trimmed(line)
+        guard !text.isEmpty, text.count <= 150 else { return false }
+        guard text.split(whereSeparator: \.isWhitespace).count <= 25 else { return false }
+        return !sentenceEnders.contains(text.unicodeScalars.last!)
+    }
+
+    private static let sentenceEnders: Set<Unicode.Scalar> = [".", "!", "?", "؟", "…", ":", ";", "؛", ",", "،"]
+
+    static func parseJSON(_ text: String) -> Result<Article, Rejection> {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+        } catch {
+            return .failure(.invalidJSON(jsonErrorDetail(error)))
+        }
+        guard let fields = object as? [String: Any] else { return .failure(.jsonNotAnObject) }
+        let title = trimmed(Substring(string(fields["title"]) ?? ""))
+        let text = ["content", "body", "text"].lazy.compactMap { string(fields[$0]) }.first ?? ""
+        let body = paragraphs(contentLines(of: normalizingNewlines(text))[...])
+        guard !title.isEmpty || !body.isEmpty else { return .failure(.jsonWithoutText) }
+        let metadata = ArticleMetadata(
+            source: string(fields["source"]), url: string(fields["url"]),
+            author: string(fields["author"]), date: string(fields["date"]))
+        return .success(Article(title: title, body: body, metadata: metadata))
+    }
+
+    /// The lines of `text` with boilerplate lines removed.
+    private static func contentLines(of text: String) -> [Substring] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !Boilerplate.isBoilerplate($0) }
+    }
+
+    private static func rejectionForNoContent(_ text: String) -> Rejection {
+        text.allSatisfy(\.isWhitespace) ? .whiteSpaceOnly : .boilerplateOnly
+    }
+
+    /// Lines joined into paragraphs: trailing white space trimmed, runs of blank lines collapsed into
+    /// one, blank lines at either end dropped.
+    private static func paragraphs(_ lines: ArraySlice<Substring>) -> String {
+        var output: [Substring] = []
+        for line in lines {
+            let line = line.trimmingTrailingWhitespace()
+            if line.isEmpty && (output.last?.isEmpty ?? true) { continue }
+            output.append(line)
+        }
+        while output.last?.isEmpty == true { output.removeLast() }
+        return output.joined(separator: "\n")
+    }
+
+    private static func trimmed(_ line: Substring) -> String {
+        String(line.trimmingTrailingWhitespace().drop(while: \.isWhitespace))
+    }
+
+    private static func string(_ value: Any?) -> String? {
+        value as? String
+    }
+
+    private static func normalizingNewlines(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    }
+
+    private static func jsonErrorDetail(_ error: Error) -> String {
+        let nsError = error as NSError
+        return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
+    }
+}
+
+extension Substring {
+    fileprivate var isBlank: Bool { allSatisfy(\.isWhitespace) }
+
+    fileprivate func trimmingTrailingWhitespace() -> Substring {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)].isWhitespace { end = index(before: end) }
+        return self[startIndex..<end]
+    }
+}

@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+
+/// A content id: the SHA-256 of an article's canonical text (see ``CanonicalText``).
+///
+/// Stored as four words so that the dedup index holds 32 bytes per id and hashes it cheaply.
+public struct ContentID: Hashable, Sendable, CustomStringConvertible {
+    public let words: (UInt64, UInt64, UInt64, UInt64)
+
+    /// The id of an article with this title and body: the canonical form of `title + " " + body`.
+    /// Where the title ends and the body starts does not change the id.
+    public init(title: String, body: String) {
+        let text = title.isEmpty ? body : title + " " + body
+        self.init(digestOf: CanonicalText.canonicalUTF8(text))
+    }
+
+    /// The SHA-256 of `bytes`.
+    public init(digestOf bytes: [UInt8]) {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        SHA256.hash(data: bytes).withUnsafeBytes { raw in
+            words = (raw.loadBigEndianWord(at: 0), raw.loadBigEndianWord(at: 8),
+                     raw.loadBigEndianWord(at: 16), raw.loadBigEndianWord(at: 24))
+        }
+        self.words = words
+    }
+
+    /// Parses 64 lowercase or uppercase hex digits.
+    public init?(hex: some StringProtocol) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == 64 else { return nil }
+        var parsed: [UInt64] = []
+        for chunk in stride(from: 0, to: 64, by: 16) {
+            guard let word = UInt64(String(decoding: utf8[chunk..<chunk + 16], as: UTF8.self), radix: 16) else {
+                return nil
+            }
+            parsed.append(word)
+        }
+        words = (parsed[0], parsed[1], parsed[2], parsed[3])
+    }
+
+    /// Lowercase hex, 64 digits.
+    public var hex: String {
+        [words.0, words.1, words.2, words.3].map(Self.paddedHex).joined()
+    }
+
+    public var description: String { hex }
+
+    public static func == (lhs: ContentID, rhs: ContentID) -> Bool {
+        lhs.words == rhs.words
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // SHA-256 output is already uniform; one word is plenty for the hash table.
+        hasher.combine(words.0)
+    }
+
+    private static func paddedHex(_ word: UInt64) -> String {
+        let digits = String(word, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    fileprivate func loadBigEndianWord(at offset: Int) -> UInt64 {
+        UInt64(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+}

@@ -1,0 +1,88 @@
+/// Gives analysed files their seq and decides article or duplicate, first wins.
+///
+/// Holds the state that must survive restarts: the next seq, the dedup index, and the tallies shown
+/// in the status line.
+public struct Ingestor: Sendable {
+    public private(set) var index = DedupIndex()
+    public private(set) var nextSeq: UInt64 = 1
+    public private(set) var tally = Tally()
+
+    public init() {}
+
+    /// Counts of journal records by event.
+    public struct Tally: Sendable, Equatable {
+        public var articles = 0
+        public var duplicates = 0
+        public var rejected = 0
+
+        public init(articles: Int = 0, duplicates: Int = 0, rejected: Int = 0) {
+            self.articles = articles
+            self.duplicates = duplicates
+            self.rejected = rejected
+        }
+
+        /// e.g. "1204 articles, 37 duplicates, 2 rejected, 0 waiting".
+        public func status(waiting: Int) -> String {
+            "\(articles) articles, \(duplicates) duplicates, \(rejected) rejected, \(waiting) waiting"
+        }
+    }
+
+    /// The record for `analysis`, numbered next; updates the index and tallies.
+    public mutating func record(for analysis: FileAnalysis, time: String) -> JournalRecord {
+        let seq = nextSeq
+        var record = JournalRecord(
+            seq: seq, time: time, event: .rejected, file: analysis.file,
+            sha256: analysis.sha256, bytes: analysis.bytes)
+        switch analysis.outcome {
+        case .rejected(let rejection):
+            record.reason = rejection.reason
+        case .article(let article, let id, let words):
+            record.id = id
+            if let earlier = index.insert(id, seq: seq) {
+                record.event = .duplicate
+                record.duplicateOf = earlier
+            } else {
+                record.event = .article
+                record.article = article
+                record.words = words
+            }
+        }
+        apply(event: record.event, seq: seq)
+        return record
+    }
+
+    /// Replays a record already in the journal (at start).
+    public mutating func replay(_ entry: JournalEntry) {
+        if entry.event == .article, let id = entry.id { _ = index.insert(id, seq: entry.seq) }
+        apply(event: entry.event, seq: entry.seq)
+    }
+
+    /// Takes back records that never reached the journal (the write failed), newest first, so that
+    /// the same files get the same seqs when they are tried again.
+    public mutating func undo(_ records: [JournalRecord]) {
+        for record in records.reversed() {
+            switch record.event {
+            case .article:
+                if let id = record.id { index.remove(id, seq: record.seq) }
+                tally.articles -= 1
+            case .duplicate: tally.duplicates -= 1
+            case .rejected: tally.rejected -= 1
+            }
+            nextSeq = min(nextSeq, record.seq)
+        }
+    }
+
+    /// Never reuse a seq that may have been seen, even on a line that was later cut as torn.
+    public mutating func reserveSeqs(through seq: UInt64) {
+        nextSeq = max(nextSeq, seq + 1)
+    }
+
+    private mutating func apply(event: JournalRecord.Event, seq: UInt64) {
+        switch event {
+        case .article: tally.articles += 1
+        case .duplicate: tally.duplicates += 1
+        case .rejected: tally.rejected += 1
+        }
+        reserveSeqs(through: seq)
+    }
+}

@@ -1,0 +1,29 @@
+/// Where the daemon keeps its files, and its limits.
+public struct DaemonConfiguration: Sendable, Equatable {
+    /// Files are dropped here.
+    public var inbox: String
+    /// Ingested files (articles and duplicates) are moved here.
+    public var processed: String
+    /// Rejected files are moved here.
+    public var rejected: String
+    /// The JSON-lines journal.
+    public var journal: String
+    /// Files larger than this are rejected without being read.
+    public var maxBytes: Int
+    /// At most this many files share one journal write and fdatasync.
+    public var batchSize: Int
+
+    public static let defaultMaxBytes = 16 * 1024 * 1024
+
+    /// The layout under one state directory, with optional overrides for the inbox and journal.
+    public init(stateDirectory: String, inbox: String? = nil, journal: String? = nil,
+                maxBytes: Int = defaultMaxBytes, batchSize: Int = 256) {
+        let base = stateDirectory.hasSuffix("/") && stateDirectory.count > 1 ? String(stateDirectory.dropLast()) : stateDirectory
+        self.inbox = inbox ?? base + "/inbox"
+        self.processed = base + "/processed"
+        self.rejected = base + "/rejected"
+        self.journal = journal ?? base + "/journal.jsonl"
+        self.maxBytes = maxBytes
+        self.batchSize = batchSize
+    }
+}

@@ -1,0 +1,209 @@
+import Glibc
+import IngestCore
+import IngestIO
+import Logging
+
+/// The one loop that does the work: it owns all mutable state (the ingestor, the waiting files,
+/// the journal) and handles one input at a time, so none of it is shared between threads.
+///
+/// The watchdog is pinged from here, between batches, so a stuck loop stops the pings.
+final class IngestLoop {
+    enum Input: Sendable {
+        case inotify([InotifyEvent])
+        case tick
+        case reload
+        case shutdown
+    }
+
+    private let configuration: DaemonConfiguration
+    private let notifier: any LifecycleNotifier
+    private let logger: Logger
+    private let journal: JournalFile
+    private let watcher: InboxWatcher
+    private let reader: InboxFileReader
+    private let mover: FileMover
+    private var ingestor: Ingestor
+    private var pending = PendingFiles()
+    private var lastPing = ContinuousClock.now
+    private var retry = RetryState()
+
+    let watcherEvents: AsyncStream<[InotifyEvent]>
+    let tickInterval: Duration
+
+    private init(
+        configuration: DaemonConfiguration, notifier: any LifecycleNotifier, logger: Logger,
+        journal: JournalFile, watcher: InboxWatcher, directories: StateDirectories, ingestor: Ingestor
+    ) {
+        self.configuration = configuration
+        self.notifier = notifier
+        self.logger = logger
+        self.journal = journal
+        self.watcher = watcher
+        self.ingestor = ingestor
+        reader = InboxFileReader(inbox: directories.inbox, maxBytes: configuration.maxBytes)
+        mover = FileMover(inbox: directories.inbox, processed: directories.processed, rejected: directories.rejected)
+        watcherEvents = watcher.events()
+        tickInterval = notifier.watchdogInterval.map { min($0 / 2, .seconds(1)) } ?? .seconds(1)
+    }
+
+    /// Prepares everything; the watch is in place and the journal open when this returns, and
+    /// READY=1 has been sent.
+    static func start(configuration: DaemonConfiguration, notifier: any LifecycleNotifier, logger: Logger) throws -> IngestLoop {
+        let started = ContinuousClock.now
+        let directories = try StateDirectories.prepare(configuration)
+        var ingestor = Ingestor()
+        let journal: JournalFile
+        let report: JournalFile.LoadReport
+        do {
+            (journal, report) = try JournalFile.load(path: configuration.journal, logger: logger) { ingestor.replay($0) }
+        } catch {
+            throw DaemonError.cannotPrepare("open the journal", configuration.journal, error)
+        }
+        if let cutSeq = report.highestCutSeq { ingestor.reserveSeqs(through: cutSeq) }
+        let watcher: InboxWatcher
+        do {
+            watcher = try InboxWatcher(inboxPath: configuration.inbox, inbox: directories.inbox, logger: logger)
+        } catch {
+            throw DaemonError("Cannot watch the inbox \(configuration.inbox): \(error). "
+                + (error.errno == ENOSPC || error.errno == EMFILE
+                    ? "The inotify limits are reached; raise fs.inotify.max_user_watches and fs.inotify.max_user_instances (sysctl)."
+                    : "Check that it is a directory ingestd may read."))
+        }
+        let loop = IngestLoop(configuration: configuration, notifier: notifier, logger: logger, journal: journal,
+                              watcher: watcher, directories: directories, ingestor: ingestor)
+        loop.pending.add(watcher.watchTree(RelativePath(bytes: [])))
+        notifier.ready(status: loop.statusLine)
+        logger.info("ingestd started", metadata: [
+            "inbox": "\(configuration.inbox)", "journal": "\(configuration.journal)",
+            "records": "\(report.records)", "waiting": "\(loop.pending.count)",
+            "startup": "\(ContinuousClock.now - started)",
+        ])
+        return loop
+    }
+
+    /// Handles inputs until shutdown.
+    func run(_ inputs: AsyncStream<Input>, stopping: ShutdownFlag) async throws {
+        try processPending(stopping: stopping)
+        for await input in inputs {
+            switch input {
+            case .inotify(let events): try handle(events)
+            case .tick: pingWatchdogIfDue(force: true)
+            case .reload: reload()
+            case .shutdown: break
+            }
+            if stopping.isSet { break }
+            try processPending(stopping: stopping)
+            if stopping.isSet { break }
+        }
+        logger.info("ingestd stopped", metadata: ["status": "\(statusLine)"])
+    }
+
+    func close() {
+        journal.close()
+        watcher.close()
+    }
+
+    private var statusLine: String {
+        let line = ingestor.tally.status(waiting: pending.count)
+        guard let failure = retry.failure else { return line }
+        return "\(line); journal write failed (\(failure.message), \(failure.name)), retrying"
+    }
+
+    private func handle(_ events: [InotifyEvent]) throws {
+        for change in watcher.interpret(events) {
+            switch change {
+            case .completed(let path): pending.add([path])
+            case .created(let path): if !reader.awaitsClose(path) { pending.add([path]) }
+            case .directory(let path): pending.add(watcher.watchTree(path))
+            case .overflow:
+                logger.warning("The inotify event queue overflowed; rescanning the whole inbox.")
+                pending.add(watcher.watchTree(RelativePath(bytes: [])))
+            case .inboxRemoved:
+                throw DaemonError.inboxRemoved(configuration.inbox)
+            }
+        }
+    }
+
+    /// Ingests waiting files batch by batch, until none wait, the journal fails, or shutdown starts.
+    private func processPending(stopping: ShutdownFlag) throws {
+        guard !pending.isEmpty, retry.isDue else { return }
+        while !pending.isEmpty && !stopping.isSet {
+            let paths = pending.take(configuration.batchSize)
+            guard ingest(paths) else { break }
+            pingWatchdogIfDue(force: false)
+        }
+        notifier.status(statusLine)
+    }
+
+    /// Reads, journals and moves one batch. Returns false when the journal write failed; the
+    /// files then stay in the inbox and wait for the retry.
+    private func ingest(_ paths: [RelativePath]) -> Bool {
+        var records: [JournalRecord] = []
+        var lines: [UInt8] = []
+        for path in paths {
+            switch reader.read(path) {
+            case .vanished: continue
+            case .directory: pending.add(watcher.watchTree(path))
+            case .file(let analysis):
+                let record = ingestor.record(for: analysis, time: Self.now())
+                lines += record.jsonLine()
+                records.append(record)
+            }
+        }
+        guard !records.isEmpty else { return true }
+        do {
+            try journal.append(lines)
+        } catch {
+            ingestor.undo(records)
+            pending.putBack(paths)
+            retry.failed(error, logger: logger, waiting: pending.count)
+            return false
+        }
+        retry.succeeded(logger: logger)
+        moveOut(records)
+        return true
+    }
+
+    private func moveOut(_ records: [JournalRecord]) {
+        for record in records {
+            do {
+                try mover.move(record.file, to: record.event == .rejected ? .rejected : .processed)
+            } catch {
+                logger.error("A journaled file could not be moved out of the inbox; move it by hand.",
+                             metadata: ["file": "\(record.file)", "seq": "\(record.seq)", "error": "\(error)"])
+            }
+        }
+        do {
+            try mover.syncDirectories()
+        } catch {
+            logger.error("Could not sync the inbox or processed directories.", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func reload() {
+        notifier.reloading()
+        do {
+            try journal.reopen()
+            logger.info("Reopened the journal.", metadata: ["journal": "\(configuration.journal)"])
+        } catch {
+            logger.error("Could not reopen the journal; still writing to the old one.",
+                         metadata: ["journal": "\(configuration.journal)", "error": "\(error)"])
+        }
+        notifier.ready(status: statusLine)
+    }
+
+    private func pingWatchdogIfDue(force: Bool) {
+        guard let interval = notifier.watchdogInterval else { return }
+        let now = ContinuousClock.now
+        if force || now - lastPing >= interval / 4 {
+            notifier.watchdog()
+            lastPing = now
+        }
+    }
+
+    private static func now() -> String {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return JournalTime.rfc3339(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
+    }
+}

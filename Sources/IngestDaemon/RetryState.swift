@@ -1,0 +1,29 @@
+import IngestIO
+import Logging
+
+/// Back-off after a failed journal write (a full or failing disk): wait 0.1 s, doubling up to 30 s,
+/// then try again; the first success ends it.
+struct RetryState {
+    private(set) var failure: SystemError?
+    private var delay: Duration = .zero
+    private var notBefore = ContinuousClock.now
+
+    var isDue: Bool { ContinuousClock.now >= notBefore }
+
+    mutating func failed(_ error: SystemError, logger: Logger, waiting: Int) {
+        if failure == nil {
+            logger.error("Cannot write the journal; files stay in the inbox and writing is retried.",
+                         metadata: ["error": "\(error)", "waiting": "\(waiting)"])
+        }
+        failure = error
+        delay = min(max(delay * 2, .milliseconds(100)), .seconds(30))
+        notBefore = ContinuousClock.now + delay
+    }
+
+    mutating func succeeded(logger: Logger) {
+        guard let failure else { return }
+        logger.notice("The journal is writable again; resuming.", metadata: ["after": "\(failure.name)"])
+        self.failure = nil
+        delay = .zero
+    }
+}

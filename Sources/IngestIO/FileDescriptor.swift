@@ -1,0 +1,121 @@
+import CIngestShims
+import Glibc
+import IngestCore
+
+/// An open file descriptor with the few operations ingestd needs, each a thin wrapper over one
+/// system call that throws ``SystemError``. Closing is explicit.
+public struct FileDescriptor: Sendable, Hashable {
+    public let rawValue: Int32
+
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// The current working directory, for paths relative to it.
+    public static let currentDirectory = FileDescriptor(rawValue: AT_FDCWD)
+
+    /// openat(2) of `path` relative to this directory, with O_CLOEXEC added.
+    public func open(_ path: [UInt8], flags: Int32, mode: mode_t = 0, displayPath: String? = nil) throws(SystemError) -> FileDescriptor {
+        let fd = try retryingInterrupts("open", path: displayPath ?? String(decoding: path, as: UTF8.self)) {
+            path.withCString { openat(rawValue, $0, flags | O_CLOEXEC, mode) }
+        }
+        return FileDescriptor(rawValue: fd)
+    }
+
+    public func open(_ path: String, flags: Int32, mode: mode_t = 0) throws(SystemError) -> FileDescriptor {
+        try open(Array(path.utf8), flags: flags, mode: mode, displayPath: path)
+    }
+
+    /// fstatat(2) without following a final symbolic link.
+    public func status(of path: [UInt8]) throws(SystemError) -> stat {
+        var info = stat()
+        _ = try retryingInterrupts("stat", path: String(decoding: path, as: UTF8.self)) {
+            path.withCString { fstatat(rawValue, $0, &info, AT_SYMLINK_NOFOLLOW) }
+        }
+        return info
+    }
+
+    /// fstat(2).
+    public func status() throws(SystemError) -> stat {
+        var info = stat()
+        _ = try retryingInterrupts("fstat") { fstat(rawValue, &info) }
+        return info
+    }
+
+    /// Reads up to `limit` bytes, until end of file.
+    public func readAll(limit: Int) throws(SystemError) -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = 64 * 1024
+        while result.count < limit {
+            let want = min(chunk, limit - result.count)
+            let start = result.count
+            result.append(contentsOf: repeatElement(0, count: want))
+            let got = try retryingInterrupts("read") {
+                result.withUnsafeMutableBytes { Glibc.read(rawValue, $0.baseAddress! + start, want) }
+            }
+            result.removeLast(want - got)
+            if got == 0 { break }
+            chunk = min(chunk * 2, 4 * 1024 * 1024)
+        }
+        return result
+    }
+
+    /// Writes all of `bytes`, continuing after short writes.
+    public func writeAll(_ bytes: [UInt8]) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = try retryingInterrupts("write") {
+                bytes.withUnsafeBytes { Glibc.write(rawValue, $0.baseAddress! + offset, $0.count - offset) }
+            }
+            offset += written
+        }
+    }
+
+    /// fdatasync(2): the file's data (and its size) is on stable storage.
+    public func dataSync() throws(SystemError) {
+        _ = try retryingInterrupts("fdatasync") { fdatasync(rawValue) }
+    }
+
+    /// fsync(2); for a directory, makes the names created or renamed in it durable.
+    public func sync() throws(SystemError) {
+        _ = try retryingInterrupts("fsync") { fsync(rawValue) }
+    }
+
+    public func truncate(to length: Int) throws(SystemError) {
+        _ = try retryingInterrupts("ftruncate") { ftruncate(rawValue, off_t(length)) }
+    }
+
+    /// mkdirat(2); an existing directory is not an error.
+    public func makeDirectory(_ path: [UInt8], mode: mode_t = 0o755) throws(SystemError) {
+        do {
+            _ = try retryingInterrupts("mkdir", path: String(decoding: path, as: UTF8.self)) {
+                path.withCString { mkdirat(rawValue, $0, mode) }
+            }
+        } catch where error.errno == EEXIST {
+            return
+        }
+    }
+
+    /// renameat2(2) with RENAME_NOREPLACE: fails with EEXIST rather than replace `newPath`.
+    public func renameNoReplace(_ oldPath: [UInt8], to newDirectory: FileDescriptor, _ newPath: [UInt8]) throws(SystemError) {
+        _ = try retryingInterrupts("rename", path: String(decoding: oldPath, as: UTF8.self)) {
+            oldPath.withCString { old in
+                newPath.withCString { new in cingest_rename_noreplace(rawValue, old, newDirectory.rawValue, new) }
+            }
+        }
+    }
+
+    public func close() {
+        // Linux closes the descriptor even when close reports EINTR; retrying could close another.
+        _ = Glibc.close(rawValue)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Calls `body` with these bytes as a NUL-terminated C string.
+    func withCString<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
+        var terminated = self
+        terminated.append(0)
+        return terminated.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count, body)
+        }
+    }
+}

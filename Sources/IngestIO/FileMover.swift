@@ -1,0 +1,75 @@
+import Glibc
+import IngestCore
+
+/// Moves handled files out of the inbox into processed/ or rejected/, keeping their relative path
+/// and name, with a numeric suffix when the name is taken (`report.txt` → `report.1.txt`).
+///
+/// Renames are made durable by syncing the directories involved, once per batch
+/// (``syncDirectories()``), not once per file.
+public final class FileMover {
+    public enum Destination: Sendable { case processed, rejected }
+
+    private let inbox: FileDescriptor
+    private let processed: FileDescriptor
+    private let rejected: FileDescriptor
+    private var touched: [(FileDescriptor, RelativePath?)] = []
+
+    public init(inbox: FileDescriptor, processed: FileDescriptor, rejected: FileDescriptor) {
+        self.inbox = inbox
+        self.processed = processed
+        self.rejected = rejected
+    }
+
+    /// Moves `path`; returns where it went, relative to the destination, or nil if it had vanished.
+    @discardableResult
+    public func move(_ path: RelativePath, to destination: Destination) throws(SystemError) -> RelativePath? {
+        let target = destination == .processed ? processed : rejected
+        if let parent = path.parent { try makeDirectories(parent, in: target) }
+        var candidate = path
+        for attempt in 1...10_000 {
+            do {
+                try inbox.renameNoReplace(path.bytes, to: target, candidate.bytes)
+                touched.append((inbox, path.parent))
+                touched.append((target, candidate.parent))
+                return candidate
+            } catch where error.errno == EEXIST {
+                candidate = Self.suffixed(path, attempt)
+            } catch where error.errno == ENOENT {
+                return nil
+            }
+        }
+        throw SystemError("rename", path: path.description, errno: EEXIST)
+    }
+
+    /// fsyncs every directory a move since the last call touched.
+    public func syncDirectories() throws(SystemError) {
+        var seen = Set<TouchedDirectory>()
+        let pending = touched
+        touched.removeAll()
+        for (base, directory) in pending {
+            guard seen.insert(TouchedDirectory(base: base, path: directory)).inserted else { continue }
+            let fd = try base.open(directory?.bytes ?? Array(".".utf8), flags: O_RDONLY | O_DIRECTORY)
+            defer { fd.close() }
+            try fd.sync()
+        }
+    }
+
+    private struct TouchedDirectory: Hashable {
+        var base: FileDescriptor
+        var path: RelativePath?
+    }
+
+    /// `name.ext` → `name.N.ext`; `name` → `name.N`.
+    static func suffixed(_ path: RelativePath, _ number: Int) -> RelativePath {
+        let name = path.lastComponent
+        let suffix = Array(".\(number)".utf8)
+        let dot = name.lastIndex(of: UInt8(ascii: ".")).flatMap { $0 > 0 ? $0 : nil }
+        let renamed = dot.map { Array(name[..<$0]) + suffix + Array(name[$0...]) } ?? name + suffix
+        return path.parent.map { $0.appending(renamed) } ?? RelativePath(bytes: renamed)
+    }
+
+    private func makeDirectories(_ path: RelativePath, in base: FileDescriptor) throws(SystemError) {
+        if let parent = path.parent { try makeDirectories(parent, in: base) }
+        try base.makeDirectory(path.bytes)
+    }
+}

@@ -1,0 +1,149 @@
+import Glibc
+import IngestCore
+import Logging
+
+/// The append-only journal on disk.
+///
+/// ``load(path:logger:replay:)`` reads it at start, repairing a torn last line; ``append(_:)`` adds
+/// a batch of lines and makes them durable with one fdatasync (group commit); ``reopen()`` starts
+/// writing to whatever file is at the path now (after logrotate moved the old one away).
+public final class JournalFile {
+    public let path: String
+    private var descriptor: FileDescriptor
+    /// The length of the journal's whole lines, for cutting back a failed append.
+    private var length: Int
+
+    private init(path: String, descriptor: FileDescriptor, length: Int) {
+        self.path = path
+        self.descriptor = descriptor
+        self.length = length
+    }
+
+    /// What loading found.
+    public struct LoadReport: Sendable {
+        public var records = 0
+        /// Bytes cut off the end as a torn line, and where they were saved.
+        public var cutBytes = 0
+        public var savedTo: String?
+        /// The highest seq in the cut bytes, so that it is never reused.
+        public var highestCutSeq: UInt64?
+        /// Lines (1-based) that are not records and were skipped.
+        public var invalidLines: [Int] = []
+    }
+
+    /// Opens the journal at `path` for appending (creating it), after passing every record already
+    /// in it to `replay` and repairing a torn end.
+    public static func load(
+        path: String, logger: Logger, replay: (JournalEntry) -> Void
+    ) throws(SystemError) -> (JournalFile, LoadReport) {
+        let descriptor = try FileDescriptor.currentDirectory.open(
+            path, flags: O_RDWR | O_APPEND | O_CREAT, mode: 0o640)
+        do {
+            try syncParentDirectory(of: path)
+            let report = try scan(descriptor, path: path, replay: replay)
+            if report.cutBytes > 0 {
+                logger.warning(
+                    "Cut a torn line off the end of the journal (a crash interrupted a write); the cut bytes are saved aside.",
+                    metadata: ["journal": "\(path)", "bytes": "\(report.cutBytes)", "saved_to": "\(report.savedTo ?? "")"])
+            }
+            if !report.invalidLines.isEmpty {
+                logger.error(
+                    "The journal has lines that are not records; they were skipped. Check it with `ingestd verify`.",
+                    metadata: ["journal": "\(path)", "lines": "\(report.invalidLines.prefix(10))"])
+            }
+            let length = Int(try descriptor.status().st_size)
+            return (JournalFile(path: path, descriptor: descriptor, length: length), report)
+        } catch {
+            descriptor.close()
+            throw error
+        }
+    }
+
+    /// Appends whole lines and waits until they are on stable storage. On failure the journal is
+    /// cut back to where it was, so it never keeps part of a line, and the error is thrown.
+    public func append(_ lines: [UInt8]) throws(SystemError) {
+        do {
+            try descriptor.writeAll(lines)
+            try descriptor.dataSync()
+            length += lines.count
+        } catch {
+            try? descriptor.truncate(to: length)
+            throw error
+        }
+    }
+
+    /// Closes the journal and opens the file now at `path`, creating it if it was moved away.
+    public func reopen() throws(SystemError) {
+        let fresh = try FileDescriptor.currentDirectory.open(path, flags: O_RDWR | O_APPEND | O_CREAT, mode: 0o640)
+        let size = (try? fresh.status()).map { Int($0.st_size) } ?? 0
+        try? Self.syncParentDirectory(of: path)
+        descriptor.close()
+        descriptor = fresh
+        length = size
+    }
+
+    public func close() {
+        descriptor.close()
+    }
+
+    private static func scan(
+        _ descriptor: FileDescriptor, path: String, replay: (JournalEntry) -> Void
+    ) throws(SystemError) -> LoadReport {
+        var scanner = JournalScanner()
+        var report = LoadReport()
+        var offset: off_t = 0
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = try retryingInterrupts("read", path: path) {
+                chunk.withUnsafeMutableBytes { pread(descriptor.rawValue, $0.baseAddress, $0.count, offset) }
+            }
+            if count == 0 { break }
+            offset += off_t(count)
+            for entry in scanner.feed(chunk[..<count]) {
+                replay(entry)
+                report.records += 1
+            }
+        }
+        let plan = scanner.finish()
+        report.invalidLines = plan.invalidLines
+        report.highestCutSeq = plan.highestCutSeq
+        if plan.needsRepair {
+            report.cutBytes = plan.cut
+            report.savedTo = try saveAside(descriptor, path: path, from: plan.keep, count: plan.cut)
+            try descriptor.truncate(to: plan.keep)
+            try descriptor.dataSync()
+        }
+        return report
+    }
+
+    /// Copies the bytes about to be cut into `<journal>.torn-<seconds since epoch>`.
+    private static func saveAside(_ descriptor: FileDescriptor, path: String, from offset: Int, count: Int) throws(SystemError) -> String {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let got = try retryingInterrupts("read", path: path) {
+            bytes.withUnsafeMutableBytes { pread(descriptor.rawValue, $0.baseAddress, count, off_t(offset)) }
+        }
+        bytes.removeLast(count - got)
+        var sidePath = "\(path).torn-\(time(nil))"
+        var attempt = 0
+        while true {
+            do {
+                let side = try FileDescriptor.currentDirectory.open(sidePath, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o640)
+                defer { side.close() }
+                try side.writeAll(bytes)
+                try side.sync()
+                try syncParentDirectory(of: path)
+                return sidePath
+            } catch where error.errno == EEXIST {
+                attempt += 1
+                sidePath = "\(path).torn-\(time(nil))-\(attempt)"
+            }
+        }
+    }
+
+    static func syncParentDirectory(of path: String) throws(SystemError) {
+        let parent = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let directory = try FileDescriptor.currentDirectory.open(parent.isEmpty ? "/" : parent, flags: O_RDONLY | O_DIRECTORY)
+        defer { directory.close() }
+        try directory.sync()
+    }
+}

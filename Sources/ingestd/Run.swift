@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import IngestDaemon
+import Logging
+import ServiceLifecycle
+import SystemdNotify
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon in the foreground (the default command).",
+        discussion: """
+            The state directory holds inbox/, processed/, rejected/ and journal.jsonl; they are \
+            created when missing. Under systemd, READY=1, STATUS=, WATCHDOG=1 and STOPPING=1 are \
+            reported through NOTIFY_SOCKET. SIGTERM or SIGINT: finish the batch in flight and exit 0. \
+            SIGHUP: reopen the journal (after logrotate has moved it).
+
+            Examples:
+              ingestd run --state-dir /var/lib/ingestd
+              ingestd run --inbox /var/spool/ingestd/inbox --journal /var/lib/ingestd/journal.jsonl
+              ingestd run --max-bytes 1048576 --log-level debug
+            """
+    )
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Directory for inbox/, processed/, rejected/ and journal.jsonl. Default: $STATE_DIRECTORY when systemd sets it, else ./var/ingestd.",
+            valueName: "dir"))
+    var stateDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Watch this directory instead of <state-dir>/inbox, e.g. --inbox /srv/drop.", valueName: "dir"))
+    var inbox: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the journal here instead of <state-dir>/journal.jsonl, e.g. --journal /var/log/ingestd.jsonl.", valueName: "file"))
+    var journal: String?
+
+    @Option(name: .long, help: ArgumentHelp("Reject files larger than this many bytes without reading them, e.g. --max-bytes 1048576.", valueName: "n"))
+    var maxBytes: Int = DaemonConfiguration.defaultMaxBytes
+
+    @Option(name: .long, help: ArgumentHelp("Operational log level on stderr: trace, debug, info, notice, warning, error, critical. e.g. --log-level debug.", valueName: "level"))
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be a positive number of bytes.") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of: trace, debug, info, notice, warning, error, critical.")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        signal(SIGPIPE, SIG_IGN)
+        let logger = Logger(label: "ingestd")
+        let configuration = DaemonConfiguration(
+            stateDirectory: stateDir ?? Self.defaultStateDirectory(), inbox: inbox, journal: journal, maxBytes: maxBytes)
+        let service = InboxService(configuration: configuration, notifier: SystemdNotifier(), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch let error as DaemonError {
+            logger.critical("\(error.description)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// systemd's StateDirectory= sets $STATE_DIRECTORY (several paths are separated by colons).
+    static func defaultStateDirectory() -> String {
+        if let fromSystemd = ProcessInfo.processInfo.environment["STATE_DIRECTORY"], !fromSystemd.isEmpty {
+            return String(fromSystemd.split(separator: ":").first ?? "")
+        }
+        return "./var/ingestd"
+    }
+}
+
+extension SystemdNotifier: LifecycleNotifier {}
