@@ -16,6 +16,13 @@ public struct JournalScanner: Sendable {
         /// Line numbers (1-based) of lines that are kept but are not records.
         public var invalidLines: [Int]
 
+        public init(keep: Int, cut: Int, highestCutSeq: UInt64?, invalidLines: [Int]) {
+            self.keep = keep
+            self.cut = cut
+            self.highestCutSeq = highestCutSeq
+            self.invalidLines = invalidLines
+        }
+
         public var needsRepair: Bool { cut > 0 }
     }
 

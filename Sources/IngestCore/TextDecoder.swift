@@ -11,6 +11,11 @@ public enum TextEncoding: String, Sendable, Equatable {
 public struct DecodedText: Sendable, Equatable {
     public var text: String
     public var encoding: TextEncoding
+
+    public init(text: String, encoding: TextEncoding) {
+        self.text = text
+        self.encoding = encoding
+    }
 }
 
 /// Detects the encoding of a text file and decodes it.

@@ -1,0 +1,71 @@
+import IngestCore
+import Testing
+
+@Suite struct JournalScannerTests {
+    private func line(_ seq: UInt64, _ event: String = "rejected") -> String {
+        #"{"seq":\#(seq),"time":"t","event":"\#(event)","file":"f\#(seq)"}"# + "\n"
+    }
+
+    private func scan(_ text: String, chunk: Int = 7) -> ([JournalEntry], JournalScanner.Plan) {
+        var scanner = JournalScanner()
+        let bytes = Array(text.utf8)
+        var entries: [JournalEntry] = []
+        for start in stride(from: 0, to: bytes.count, by: chunk) {
+            entries += scanner.feed(bytes[start..<min(start + chunk, bytes.count)])
+        }
+        return (entries, scanner.finish())
+    }
+
+    @Test func wholeJournalNeedsNoRepair() {
+        let text = line(1) + line(2) + line(3)
+        let (entries, plan) = scan(text)
+        #expect(entries.map(\.seq) == [1, 2, 3])
+        #expect(plan == .init(keep: text.utf8.count, cut: 0, highestCutSeq: nil, invalidLines: []))
+    }
+
+    @Test func tornLastLineIsCut() {
+        let whole = line(1) + line(2)
+        let torn = String(line(3).prefix(20))
+        let (entries, plan) = scan(whole + torn)
+        #expect(entries.map(\.seq) == [1, 2])
+        #expect(plan.keep == whole.utf8.count)
+        #expect(plan.cut == torn.utf8.count)
+        #expect(plan.highestCutSeq == 3)
+    }
+
+    @Test func completeRecordWithoutNewlineIsCut() {
+        let whole = line(1)
+        let (_, plan) = scan(whole + String(line(2).dropLast()))
+        #expect(plan.keep == whole.utf8.count)
+        #expect(plan.highestCutSeq == 2)
+    }
+
+    @Test func trailingGarbageLinesAreCut() {
+        let whole = line(1)
+        let garbage = String(repeating: "\0", count: 30) + "\n" + "{\"seq\":2,\"ti\n"
+        let (_, plan) = scan(whole + garbage)
+        #expect(plan.keep == whole.utf8.count)
+        #expect(plan.cut == garbage.utf8.count)
+        #expect(plan.highestCutSeq == 2)
+    }
+
+    @Test func invalidLinesInTheMiddleAreKeptAndReported() {
+        let text = line(1) + "not json\n" + line(3)
+        let (entries, plan) = scan(text)
+        #expect(entries.map(\.seq) == [1, 3])
+        #expect(plan.cut == 0)
+        #expect(plan.invalidLines == [2])
+    }
+
+    @Test func emptyJournal() {
+        #expect(scan("").1 == .init(keep: 0, cut: 0, highestCutSeq: nil, invalidLines: []))
+    }
+
+    @Test func entryFields() throws {
+        let id = ContentID(title: "", body: "x")
+        let record = JournalRecord(seq: 4, time: "t", event: .article, file: RelativePath("a.txt"), id: id,
+                                   sha256: "ff", bytes: 1, article: Article(title: "", body: "x"), words: 1)
+        let entry = try #require(JournalEntry(line: record.jsonLine().dropLast()))
+        #expect(entry == JournalEntry(seq: 4, event: .article, id: id, file: "a.txt", sha256: "ff"))
+    }
+}
