@@ -65,7 +65,10 @@ let package = Package(
             path: "Tests/IngestTestSupport"
         ),
         .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"]),
-        .testTarget(name: "IngestIOTests", dependencies: ["IngestIO", "IngestCore", "IngestTestSupport"]),
+        .testTarget(
+            name: "IngestIOTests",
+            dependencies: ["IngestIO", "IngestCore", "IngestTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "IngestdEndToEndTests",
             dependencies: ["IngestCore", "IngestTestSupport"]

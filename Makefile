@@ -1,0 +1,43 @@
+# ingestd — build, run and test.
+#   make run    install what is missing, build, run the daemon in the foreground on ./var/ingestd
+#   make test   the whole test suite
+
+SWIFT     ?= swift
+STATE_DIR ?= ./var/ingestd
+APT_DEPS  := libsystemd-dev pkg-config rsync jq
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN       := .build/debug/ingestd
+
+.PHONY: all deps build release run test clean
+
+all: build
+
+## Installs the Debian packages the build and tests need, when missing.
+deps:
+	@missing=""; for package in $(APT_DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: build
+	@mkdir -p $(STATE_DIR)
+	@echo "ingestd: inbox   $(abspath $(STATE_DIR))/inbox"
+	@echo "ingestd: journal $(abspath $(STATE_DIR))/journal.jsonl"
+	@echo "ingestd: drop files into the inbox; Ctrl-C stops."
+	exec $(BIN) run --state-dir $(STATE_DIR)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build
