@@ -71,7 +71,8 @@ let package = Package(
         ),
         .testTarget(
             name: "IngestdEndToEndTests",
-            dependencies: ["IngestCore", "IngestTestSupport"]
+            // Depends on the executable so that `swift build --build-tests` builds the binary it runs.
+            dependencies: ["IngestCore", "IngestTestSupport", "ingestd"]
         ),
     ]
 )

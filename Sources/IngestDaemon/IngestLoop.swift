@@ -25,6 +25,7 @@ final class IngestLoop {
     private var ingestor: Ingestor
     private var pending = PendingFiles()
     private var lastPing = ContinuousClock.now
+    private var lastStatus = (text: "", at: ContinuousClock.now)
     private var retry = RetryState()
 
     let watcherEvents: AsyncStream<[InotifyEvent]>
@@ -87,7 +88,9 @@ final class IngestLoop {
         for await input in inputs {
             switch input {
             case .inotify(let events): try handle(events)
-            case .tick: pingWatchdogIfDue(force: true)
+            case .tick:
+                pingWatchdogIfDue(force: true)
+                reportStatus(force: true)
             case .reload: reload()
             case .shutdown: break
             }
@@ -132,7 +135,16 @@ final class IngestLoop {
             guard ingest(paths) else { break }
             pingWatchdogIfDue(force: false)
         }
-        notifier.status(statusLine)
+        reportStatus(force: false)
+    }
+
+    /// Sends STATUS= when it changed, at most every 250 ms so that a burst does not flood the
+    /// service manager; the next tick sends what was held back.
+    private func reportStatus(force: Bool) {
+        let text = statusLine, now = ContinuousClock.now
+        guard text != lastStatus.text, force || now - lastStatus.at >= .milliseconds(250) else { return }
+        notifier.status(text)
+        lastStatus = (text, now)
     }
 
     /// Reads, journals and moves one batch. Returns false when the journal write failed; the

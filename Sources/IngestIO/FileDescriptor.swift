@@ -40,22 +40,26 @@ public struct FileDescriptor: Sendable, Hashable {
         return info
     }
 
-    /// Reads up to `limit` bytes, until end of file.
-    public func readAll(limit: Int) throws(SystemError) -> [UInt8] {
-        var result: [UInt8] = []
-        var chunk = 64 * 1024
-        while result.count < limit {
-            let want = min(chunk, limit - result.count)
-            let start = result.count
-            result.append(contentsOf: repeatElement(0, count: want))
-            let got = try retryingInterrupts("read") {
-                result.withUnsafeMutableBytes { Glibc.read(rawValue, $0.baseAddress! + start, want) }
+    /// Reads until end of file, but no more than `limit` bytes. `sizeHint` (the size fstat
+    /// reported) sizes the buffer so that a file is usually read in one call plus one for EOF.
+    public func readAll(limit: Int, sizeHint: Int = 0) throws(SystemError) -> [UInt8] {
+        var capacity = max(1, min(limit, sizeHint > 0 ? sizeHint + 1 : 64 * 1024))
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 1)
+        defer { buffer.deallocate() }
+        var count = 0
+        while count < limit {
+            if count == capacity {
+                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(capacity * 2, limit), alignment: 1)
+                larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                buffer.deallocate()
+                buffer = larger
+                capacity = larger.count
             }
-            result.removeLast(want - got)
+            let got = try retryingInterrupts("read") { Glibc.read(rawValue, buffer.baseAddress! + count, capacity - count) }
             if got == 0 { break }
-            chunk = min(chunk * 2, 4 * 1024 * 1024)
+            count += got
         }
-        return result
+        return Array(buffer[..<count])
     }
 
     /// Writes all of `bytes`, continuing after short writes.

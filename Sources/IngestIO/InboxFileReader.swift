@@ -61,7 +61,7 @@ public struct InboxFileReader: Sendable {
             guard info.st_mode & S_IFMT == S_IFREG else {
                 return .file(.rejected(path, .notRegularFile(kind: Self.kindName(info.st_mode))))
             }
-            let content = try file.readAll(limit: maxBytes + 1)
+            let content = try file.readAll(limit: maxBytes + 1, sizeHint: Int(info.st_size))
             if content.count > maxBytes {
                 return .file(.rejected(path, .tooLarge(bytes: Int(info.st_size), limit: maxBytes), bytes: Int(info.st_size)))
             }

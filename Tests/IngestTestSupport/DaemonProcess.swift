@@ -1,0 +1,66 @@
+import Foundation
+import Glibc
+
+/// The real `ingestd` binary running as a child process, as systemd would run it.
+public final class DaemonProcess: @unchecked Sendable {
+    public let process = Process()
+    public let stderrPath: String
+
+    /// The built binary: $INGESTD_BINARY, else `ingestd` beside the test bundle, else .build/debug.
+    public static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["INGESTD_BINARY"] { return path }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ingestd").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return Seeds.repositoryRoot + "/.build/debug/ingestd"
+    }
+
+    /// Starts `ingestd` with `arguments` and these extra environment variables.
+    public init(arguments: [String], environment: [String: String], stderrPath: String) throws {
+        self.stderrPath = stderrPath
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "STATE_DIRECTORY"] { env[key] = nil }
+        env.merge(environment) { $1 }
+        process.environment = env
+        if !FileManager.default.fileExists(atPath: stderrPath) {
+            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        log.seekToEndOfFile()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for exit; returns the exit status, or nil if it did not exit within `timeout`
+    /// (the process is then killed).
+    public func waitForExit(timeout: Duration = .seconds(10)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning {
+            signal(SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
+    }
+
+    /// What the daemon wrote to stderr.
+    public var log: String {
+        (FileManager.default.contents(atPath: stderrPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Glibc
+
+/// A datagram socket standing in for systemd's notification socket: point NOTIFY_SOCKET at
+/// ``path`` and read what the daemon sends.
+public final class NotifySocket: @unchecked Sendable {
+    public let path: String
+    private let receiver: Receiver
+
+    public init(path: String) throws {
+        self.path = path
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        precondition(bytes.count < MemoryLayout.size(ofValue: address.sun_path), "socket path too long: \(path)")
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+        receiver = Receiver(fd: fd)
+        // Like systemd, drain the socket all the time: a full datagram queue would block the sender.
+        let receiver = self.receiver
+        Thread { receiver.receiveUntilStopped() }.start()
+    }
+
+    deinit { receiver.stop() }
+
+    /// Every message received so far, oldest first.
+    public var messages: [String] { receiver.messages }
+
+    /// Waits until some message satisfies `predicate`; returns it, or nil after `timeout`.
+    public func waitFor(_ timeout: Duration = .seconds(10), _ predicate: (String) -> Bool) async -> String? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let match = messages.first(where: predicate) { return match }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return messages.first(where: predicate)
+    }
+
+    /// Whether a message with the assignment `line` (e.g. "READY=1") has arrived after the first
+    /// `count` messages.
+    public func waitForLine(_ line: String, after count: Int = 0, timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        repeat {
+            if messages.dropFirst(count).contains(where: { $0.split(separator: "\n").contains(Substring(line)) }) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        } while ContinuousClock.now < deadline
+        return false
+    }
+
+    /// Owns the socket; its thread receives until stopped, then closes it.
+    private final class Receiver: @unchecked Sendable {
+        private let fd: Int32
+        private let lock = NSLock()
+        private var received: [String] = []
+        private var stopped = false
+
+        init(fd: Int32) { self.fd = fd }
+
+        var messages: [String] { lock.withLock { received } }
+
+        func stop() { lock.withLock { stopped = true } }
+
+        func receiveUntilStopped() {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            while !lock.withLock({ stopped }) {
+                guard poll(&descriptor, 1, 50) > 0 else { continue }
+                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                guard count > 0 else { continue }
+                let message = String(decoding: buffer[..<count], as: UTF8.self)
+                lock.withLock { received.append(message) }
+            }
+            close(fd)
+        }
+    }
+}

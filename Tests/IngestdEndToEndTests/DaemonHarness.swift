@@ -1,0 +1,70 @@
+import Foundation
+import Glibc
+import IngestTestSupport
+
+/// One state directory, a notify socket, and the daemon started on them as systemd would:
+/// NOTIFY_SOCKET and WATCHDOG_USEC set.
+final class DaemonHarness: @unchecked Sendable {
+    let root = TemporaryDirectory("ingestd-e2e")
+    let notify: NotifySocket
+    private(set) var daemon: DaemonProcess?
+    let extraArguments: [String]
+
+    /// 1 s: the daemon must ping at least every 0.5 s.
+    static let watchdogMicroseconds = 1_000_000
+
+    init(arguments: [String] = []) throws {
+        notify = try NotifySocket(path: root.file("notify.sock"))
+        extraArguments = arguments
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+    }
+
+    var stateDir: String { root.file("state") }
+    var inbox: String { stateDir + "/inbox" }
+    var journal: String { stateDir + "/journal.jsonl" }
+    /// A directory beside the inbox on the same file system, for `mv` drops.
+    var staging: String { root.file("staging") }
+
+    /// Starts the daemon and waits for READY=1.
+    func start() async throws {
+        let before = notify.messages.count
+        daemon = try DaemonProcess(
+            arguments: ["run", "--state-dir", stateDir] + extraArguments,
+            environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": String(Self.watchdogMicroseconds)],
+            stderrPath: root.file("stderr.log"))
+        guard await notify.waitForLine("READY=1", after: before) else {
+            throw HarnessError("no READY=1 within 10 s; stderr:\n\(daemon?.log ?? "")")
+        }
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    func stop() async -> Int32? {
+        daemon?.signal(SIGTERM)
+        return await daemon?.waitForExit()
+    }
+
+    /// Drops a file the way `cp` does: written in place, then closed.
+    func dropByCopy(_ source: String, as name: String) throws {
+        try runCommand("/bin/cp", [source, inbox + "/" + name])
+    }
+
+    /// Drops a file the way `mv` does: renamed into the inbox.
+    func dropByMove(_ bytes: [UInt8], as name: String) throws {
+        let staged = try root.write("staging/" + name, bytes)
+        try runCommand("/bin/mv", [staged, inbox + "/" + name])
+    }
+
+    /// Drops a file the way rsync does: a hidden temporary file renamed at the end.
+    func dropByRsync(_ source: String, as name: String) throws {
+        try runCommand("/usr/bin/rsync", ["-a", source, inbox + "/" + name])
+    }
+
+    func records(atLeast count: Int) async throws -> [JournalLines.Record] {
+        try await JournalLines.waitFor(count, in: journal)
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
