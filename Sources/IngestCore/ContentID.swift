@@ -7,6 +7,11 @@ import Foundation
 public struct ContentID: Hashable, Sendable, CustomStringConvertible {
     public let words: (UInt64, UInt64, UInt64, UInt64)
 
+    /// An id from its four big-endian words.
+    public init(words: (UInt64, UInt64, UInt64, UInt64)) {
+        self.words = words
+    }
+
     /// The id of an article with this title and body: the canonical form of `title + " " + body`.
     /// Where the title ends and the body starts does not change the id.
     public init(title: String, body: String) {

@@ -6,6 +6,17 @@ public struct DedupIndex: Sendable {
 
     public init() {}
 
+    /// An index holding these articles.
+    public init(entries: [IndexCheckpoint.Entry]) {
+        firstSeq.reserveCapacity(entries.count)
+        for entry in entries { firstSeq[entry.id] = entry.seq }
+    }
+
+    /// Every article, in no particular order.
+    public var entries: [IndexCheckpoint.Entry] {
+        firstSeq.map { IndexCheckpoint.Entry(id: $0.key, seq: $0.value) }
+    }
+
     public var count: Int { firstSeq.count }
 
     /// The seq of the article with this id, if there is one.

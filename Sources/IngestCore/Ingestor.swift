@@ -9,6 +9,19 @@ public struct Ingestor: Sendable {
 
     public init() {}
 
+    /// The state saved in `checkpoint`.
+    public init(checkpoint: IndexCheckpoint) {
+        index = DedupIndex(entries: checkpoint.entries)
+        nextSeq = checkpoint.nextSeq
+        tally = checkpoint.tally
+    }
+
+    /// The current state, as covering the journal file `(device, inode)` up to `offset`.
+    public func checkpoint(journalDevice: UInt64, journalInode: UInt64, journalOffset: UInt64) -> IndexCheckpoint {
+        IndexCheckpoint(nextSeq: nextSeq, tally: tally, journalDevice: journalDevice, journalInode: journalInode,
+                        journalOffset: journalOffset, entries: index.entries)
+    }
+
     /// Counts of journal records by event.
     public struct Tally: Sendable, Equatable {
         public var articles = 0
@@ -51,8 +64,10 @@ public struct Ingestor: Sendable {
         return record
     }
 
-    /// Replays a record already in the journal (at start).
+    /// Replays a record already in the journal (at start). A record whose seq is below the next
+    /// seq is already counted (it is in the checkpoint the state was loaded from) and is skipped.
     public mutating func replay(_ entry: JournalEntry) {
+        guard entry.seq >= nextSeq else { return }
         if entry.event == .article, let id = entry.id { _ = index.insert(id, seq: entry.seq) }
         apply(event: entry.event, seq: entry.seq)
     }

@@ -8,6 +8,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var rejected: String
     /// The JSON-lines journal.
     public var journal: String
+    /// The dedup index checkpoint, beside the journal.
+    public var checkpoint: String { journal + ".index" }
+    /// Write a checkpoint after this many new records (and at stop and reload).
+    public var checkpointInterval: UInt64 = 10_000
     /// Files larger than this are rejected without being read.
     public var maxBytes: Int
     /// At most this many files share one journal write and fdatasync.

@@ -27,6 +27,7 @@ final class IngestLoop {
     private var lastPing = ContinuousClock.now
     private var lastStatus = (text: "", at: ContinuousClock.now)
     private var retry = RetryState()
+    private var checkpointedSeq: UInt64
 
     let watcherEvents: AsyncStream<[InotifyEvent]>
     let tickInterval: Duration
@@ -41,6 +42,7 @@ final class IngestLoop {
         self.journal = journal
         self.watcher = watcher
         self.ingestor = ingestor
+        checkpointedSeq = ingestor.nextSeq
         reader = InboxFileReader(inbox: directories.inbox, maxBytes: configuration.maxBytes)
         mover = FileMover(inbox: directories.inbox, processed: directories.processed, rejected: directories.rejected)
         watcherEvents = watcher.events()
@@ -52,11 +54,13 @@ final class IngestLoop {
     static func start(configuration: DaemonConfiguration, notifier: any LifecycleNotifier, logger: Logger) throws -> IngestLoop {
         let started = ContinuousClock.now
         let directories = try StateDirectories.prepare(configuration)
-        var ingestor = Ingestor()
+        var (ingestor, resume) = loadCheckpoint(configuration, logger: logger)
         let journal: JournalFile
         let report: JournalFile.LoadReport
         do {
-            (journal, report) = try JournalFile.load(path: configuration.journal, logger: logger) { ingestor.replay($0) }
+            (journal, report) = try JournalFile.load(path: configuration.journal, resume: resume, logger: logger) {
+                ingestor.replay($0)
+            }
         } catch {
             throw DaemonError.cannotPrepare("open the journal", configuration.journal, error)
         }
@@ -73,13 +77,48 @@ final class IngestLoop {
         let loop = IngestLoop(configuration: configuration, notifier: notifier, logger: logger, journal: journal,
                               watcher: watcher, directories: directories, ingestor: ingestor)
         loop.pending.add(watcher.watchTree(RelativePath(bytes: [])))
+        if UInt64(report.records) >= configuration.checkpointInterval { loop.saveCheckpoint() }
         notifier.ready(status: loop.statusLine)
         logger.info("ingestd started", metadata: [
             "inbox": "\(configuration.inbox)", "journal": "\(configuration.journal)",
-            "records": "\(report.records)", "waiting": "\(loop.pending.count)",
+            "replayed": "\(report.records)", "resumed_at": "\(report.resumedAt)", "waiting": "\(loop.pending.count)",
             "startup": "\(ContinuousClock.now - started)",
         ])
         return loop
+    }
+
+    /// The state saved at the last checkpoint, and where in which journal file it ends; a fresh
+    /// state when there is none (the whole journal is then replayed).
+    private static func loadCheckpoint(
+        _ configuration: DaemonConfiguration, logger: Logger
+    ) -> (Ingestor, JournalFile.ResumePoint?) {
+        switch CheckpointFile.read(configuration.checkpoint) {
+        case .missing:
+            return (Ingestor(), nil)
+        case .damaged:
+            logger.warning(
+                "The index checkpoint is damaged; rebuilding the index from the journal. Articles and seqs from journals rotated away are not in it.",
+                metadata: ["checkpoint": "\(configuration.checkpoint)"])
+            return (Ingestor(), nil)
+        case .valid(let checkpoint):
+            let identity = JournalFile.Identity(device: checkpoint.journalDevice, inode: checkpoint.journalInode)
+            return (Ingestor(checkpoint: checkpoint), .init(identity: identity, offset: Int(checkpoint.journalOffset)))
+        }
+    }
+
+    /// Saves the index with the journal position it covers. A failure costs only restart time:
+    /// the journal remains the record.
+    private func saveCheckpoint() {
+        let checkpoint = ingestor.checkpoint(
+            journalDevice: journal.identity.device, journalInode: journal.identity.inode,
+            journalOffset: UInt64(journal.length))
+        do {
+            try CheckpointFile.write(checkpoint, to: configuration.checkpoint)
+            checkpointedSeq = ingestor.nextSeq
+        } catch {
+            logger.warning("Could not save the index checkpoint; the next start replays more of the journal.",
+                           metadata: ["checkpoint": "\(configuration.checkpoint)", "error": "\(error)"])
+        }
     }
 
     /// Handles inputs until shutdown.
@@ -98,6 +137,7 @@ final class IngestLoop {
             try processPending(stopping: stopping)
             if stopping.isSet { break }
         }
+        saveCheckpoint()
         logger.info("ingestd stopped", metadata: ["status": "\(statusLine)"])
     }
 
@@ -173,6 +213,7 @@ final class IngestLoop {
         }
         retry.succeeded(logger: logger)
         moveOut(records)
+        if ingestor.nextSeq - checkpointedSeq >= configuration.checkpointInterval { saveCheckpoint() }
         return true
     }
 
@@ -196,6 +237,7 @@ final class IngestLoop {
         notifier.reloading()
         do {
             try journal.reopen()
+            saveCheckpoint()
             logger.info("Reopened the journal.", metadata: ["journal": "\(configuration.journal)"])
         } catch {
             logger.error("Could not reopen the journal; still writing to the old one.",

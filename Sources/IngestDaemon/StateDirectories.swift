@@ -39,7 +39,7 @@ struct StateDirectories {
         for component in path.split(separator: "/") {
             prefix += component
             do {
-                try FileDescriptor.currentDirectory.makeDirectory(Array(prefix.utf8), mode: 0o2775)
+                try FileDescriptor.currentDirectory.makeDirectory(Array(prefix.utf8), mode: 0o775)
             } catch {
                 throw DaemonError.cannotPrepare("create the directory", prefix, error)
             }

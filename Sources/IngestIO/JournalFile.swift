@@ -10,18 +10,49 @@ import Logging
 public final class JournalFile {
     public let path: String
     private var descriptor: FileDescriptor
-    /// The length of the journal's whole lines, for cutting back a failed append.
-    private var length: Int
+    /// The journal's length after the last append: what a checkpoint covers.
+    public private(set) var length: Int
+    /// Which file is open: the path may point elsewhere after a rotation.
+    public private(set) var identity: Identity
 
-    private init(path: String, descriptor: FileDescriptor, length: Int) {
+    /// A file's device and inode numbers.
+    public struct Identity: Equatable, Sendable {
+        public var device: UInt64
+        public var inode: UInt64
+
+        public init(device: UInt64, inode: UInt64) {
+            self.device = device
+            self.inode = inode
+        }
+
+        init(_ info: stat) {
+            self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        }
+    }
+
+    /// Where a previous run's checkpoint says reading can resume.
+    public struct ResumePoint: Sendable {
+        public var identity: Identity
+        public var offset: Int
+
+        public init(identity: Identity, offset: Int) {
+            self.identity = identity
+            self.offset = offset
+        }
+    }
+
+    private init(path: String, descriptor: FileDescriptor, length: Int, identity: Identity) {
         self.path = path
         self.descriptor = descriptor
         self.length = length
+        self.identity = identity
     }
 
     /// What loading found.
     public struct LoadReport: Sendable {
         public var records = 0
+        /// Where reading started: a checkpoint's offset, or 0.
+        public var resumedAt = 0
         /// Bytes cut off the end as a torn line, and where they were saved.
         public var cutBytes = 0
         public var savedTo: String?
@@ -31,16 +62,19 @@ public final class JournalFile {
         public var invalidLines: [Int] = []
     }
 
-    /// Opens the journal at `path` for appending (creating it), after passing every record already
-    /// in it to `replay` and repairing a torn end.
+    /// Opens the journal at `path` for appending (creating it), after passing the records in it to
+    /// `replay` and repairing a torn end. With a `resume` point for this same file, only the records
+    /// after its offset are read; otherwise the whole file is.
     public static func load(
-        path: String, logger: Logger, replay: (JournalEntry) -> Void
+        path: String, resume: ResumePoint? = nil, logger: Logger, replay: (JournalEntry) -> Void
     ) throws(SystemError) -> (JournalFile, LoadReport) {
         let descriptor = try FileDescriptor.currentDirectory.open(
             path, flags: O_RDWR | O_APPEND | O_CREAT, mode: 0o640)
         do {
             try syncParentDirectory(of: path)
-            let report = try scan(descriptor, path: path, replay: replay)
+            let info = try descriptor.status()
+            let start = try resumeOffset(descriptor, Identity(info), size: Int(info.st_size), resume)
+            let report = try scan(descriptor, path: path, from: start, replay: replay)
             if report.cutBytes > 0 {
                 logger.warning(
                     "Cut a torn line off the end of the journal (a crash interrupted a write); the cut bytes are saved aside.",
@@ -52,7 +86,7 @@ public final class JournalFile {
                     metadata: ["journal": "\(path)", "lines": "\(report.invalidLines.prefix(10))"])
             }
             let length = Int(try descriptor.status().st_size)
-            return (JournalFile(path: path, descriptor: descriptor, length: length), report)
+            return (JournalFile(path: path, descriptor: descriptor, length: length, identity: Identity(info)), report)
         } catch {
             descriptor.close()
             throw error
@@ -62,12 +96,14 @@ public final class JournalFile {
     /// Appends whole lines and waits until they are on stable storage. On failure the journal is
     /// cut back to where it was, so it never keeps part of a line, and the error is thrown.
     public func append(_ lines: [UInt8]) throws(SystemError) {
+        // The current size, not a remembered one: someone may have truncated the file.
+        let before = Int(try descriptor.status().st_size)
         do {
             try descriptor.writeAll(lines)
             try descriptor.dataSync()
-            length += lines.count
+            length = before + lines.count
         } catch {
-            try? descriptor.truncate(to: length)
+            try? descriptor.truncate(to: before)
             throw error
         }
     }
@@ -75,23 +111,41 @@ public final class JournalFile {
     /// Closes the journal and opens the file now at `path`, creating it if it was moved away.
     public func reopen() throws(SystemError) {
         let fresh = try FileDescriptor.currentDirectory.open(path, flags: O_RDWR | O_APPEND | O_CREAT, mode: 0o640)
-        let size = (try? fresh.status()).map { Int($0.st_size) } ?? 0
+        let info: stat
+        do {
+            info = try fresh.status()
+        } catch {
+            fresh.close()
+            throw error
+        }
         try? Self.syncParentDirectory(of: path)
         descriptor.close()
         descriptor = fresh
-        length = size
+        length = Int(info.st_size)
+        identity = Identity(info)
     }
 
     public func close() {
         descriptor.close()
     }
 
+    /// The checkpoint's offset when it is for this file and falls just after a whole line; else 0.
+    private static func resumeOffset(
+        _ descriptor: FileDescriptor, _ identity: Identity, size: Int, _ resume: ResumePoint?
+    ) throws(SystemError) -> Int {
+        guard let resume, resume.identity == identity, resume.offset > 0, resume.offset <= size else { return 0 }
+        var byte: UInt8 = 0
+        let got = try retryingInterrupts("read") { pread(descriptor.rawValue, &byte, 1, off_t(resume.offset - 1)) }
+        return got == 1 && byte == UInt8(ascii: "\n") ? resume.offset : 0
+    }
+
     private static func scan(
-        _ descriptor: FileDescriptor, path: String, replay: (JournalEntry) -> Void
+        _ descriptor: FileDescriptor, path: String, from start: Int, replay: (JournalEntry) -> Void
     ) throws(SystemError) -> LoadReport {
         var scanner = JournalScanner()
         var report = LoadReport()
-        var offset: off_t = 0
+        report.resumedAt = start
+        var offset = off_t(start)
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = try retryingInterrupts("read", path: path) {
@@ -109,8 +163,8 @@ public final class JournalFile {
         report.highestCutSeq = plan.highestCutSeq
         if plan.needsRepair {
             report.cutBytes = plan.cut
-            report.savedTo = try saveAside(descriptor, path: path, from: plan.keep, count: plan.cut)
-            try descriptor.truncate(to: plan.keep)
+            report.savedTo = try saveAside(descriptor, path: path, from: start + plan.keep, count: plan.cut)
+            try descriptor.truncate(to: start + plan.keep)
             try descriptor.dataSync()
         }
         return report

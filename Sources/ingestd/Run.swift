@@ -16,7 +16,7 @@ struct Run: AsyncParsableCommand {
 
             Examples:
               ingestd run --state-dir /var/lib/ingestd
-              ingestd run --inbox /var/spool/ingestd/inbox --journal /var/lib/ingestd/journal.jsonl
+              ingestd run --inbox /srv/drop --journal /srv/journal.jsonl
               ingestd run --max-bytes 1048576 --log-level debug
             """
     )

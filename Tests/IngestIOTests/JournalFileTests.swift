@@ -13,10 +13,30 @@ import Testing
         JournalRecord(seq: seq, time: "t", event: .rejected, file: RelativePath("f\(seq)"), reason: "r").jsonLine()
     }
 
-    private func load() throws -> (JournalFile, JournalFile.LoadReport, [UInt64]) {
+    private func load(resume: JournalFile.ResumePoint? = nil) throws -> (JournalFile, JournalFile.LoadReport, [UInt64]) {
         var seqs: [UInt64] = []
-        let (journal, report) = try JournalFile.load(path: path, logger: Logger(label: "test")) { seqs.append($0.seq) }
+        let (journal, report) = try JournalFile.load(path: path, resume: resume, logger: Logger(label: "test")) {
+            seqs.append($0.seq)
+        }
         return (journal, report, seqs)
+    }
+
+    @Test func resumesAfterACheckpointOfTheSameFileOnly() throws {
+        let (journal, _, _) = try load()
+        try journal.append(record(1) + record(2))
+        let point = JournalFile.ResumePoint(identity: journal.identity, offset: journal.length)
+        try journal.append(record(3))
+        journal.close()
+        let (same, report, seqs) = try load(resume: point)
+        same.close()
+        #expect(seqs == [3])
+        #expect(report.resumedAt == point.offset)
+        var other = point
+        other.identity.inode += 1
+        #expect(try load(resume: other).2 == [1, 2, 3])
+        var midLine = point
+        midLine.offset -= 5
+        #expect(try load(resume: midLine).2 == [1, 2, 3])
     }
 
     @Test func createsAppendsAndReplays() throws {

@@ -119,7 +119,7 @@ import Testing
         #expect(await harness.stop() == 0)
     }
 
-    @Test func sighupReopensTheJournalForLogrotate() async throws {
+    @Test func sighupReopensTheJournalAndRestartsRememberRotatedRecords() async throws {
         let harness = try DaemonHarness()
         try await harness.start()
         try harness.dropByMove(Seeds.bytes(1), as: "one.txt")
@@ -134,6 +134,14 @@ import Testing
         #expect(fresh.count == 1)
         #expect(fresh.first?.int("seq") == 2)
         #expect(fresh.first?.int("duplicate_of") == 1)
+        #expect(await harness.stop() == 0)
+
+        // After a restart the rotated-away records still count: no seq reused, dedup intact.
+        try harness.dropByMove(Seeds.bytes(1), as: "three.txt")
+        try await harness.start()
+        let afterRestart = try await harness.records(atLeast: 2)
+        #expect(afterRestart.last?.int("seq") == 3)
+        #expect(afterRestart.last?.int("duplicate_of") == 1)
         #expect(await harness.stop() == 0)
     }
 

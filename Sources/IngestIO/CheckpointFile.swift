@@ -1,0 +1,44 @@
+import Glibc
+import IngestCore
+
+/// Reads and atomically replaces the index checkpoint file.
+public enum CheckpointFile {
+    /// The checkpoint at `path`; nil when there is none. A damaged one is reported as `.damaged`.
+    public enum Loaded: Sendable {
+        case missing
+        case damaged
+        case valid(IndexCheckpoint)
+    }
+
+    public static func read(_ path: String) -> Loaded {
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.currentDirectory.open(path, flags: O_RDONLY)
+        } catch {
+            return error.errno == ENOENT ? .missing : .damaged
+        }
+        defer { file.close() }
+        guard let info = try? file.status(),
+              let bytes = try? file.readAll(limit: Int(info.st_size) + 1, sizeHint: Int(info.st_size)),
+              let checkpoint = IndexCheckpoint(decoding: bytes)
+        else { return .damaged }
+        return .valid(checkpoint)
+    }
+
+    /// Writes `checkpoint` to a temporary file, syncs it, renames it over `path` and syncs the
+    /// directory: a crash leaves either the old checkpoint or the new one, never a mix.
+    public static func write(_ checkpoint: IndexCheckpoint, to path: String) throws(SystemError) {
+        let temporary = path + ".tmp"
+        let file = try FileDescriptor.currentDirectory.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o640)
+        do {
+            try file.writeAll(checkpoint.encoded())
+            try file.sync()
+        } catch {
+            file.close()
+            throw error
+        }
+        file.close()
+        _ = try retryingInterrupts("rename", path: temporary) { rename(temporary, path) }
+        try JournalFile.syncParentDirectory(of: path)
+    }
+}

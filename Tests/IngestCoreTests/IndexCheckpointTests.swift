@@ -1,0 +1,49 @@
+import IngestCore
+import Testing
+
+@Suite struct IndexCheckpointTests {
+    private func sample(articles: Int = 3) -> IndexCheckpoint {
+        var ingestor = Ingestor()
+        for number in 0..<articles {
+            _ = ingestor.record(for: FileAnalysis(file: RelativePath("\(number).txt"), content: Array("article \(number)".utf8)), time: "t")
+        }
+        _ = ingestor.record(for: FileAnalysis(file: RelativePath("dup.txt"), content: Array("article 0".utf8)), time: "t")
+        return ingestor.checkpoint(journalDevice: 2049, journalInode: 1_234_567, journalOffset: 8_192)
+    }
+
+    @Test func roundTrips() throws {
+        let checkpoint = sample()
+        let decoded = try #require(IndexCheckpoint(decoding: checkpoint.encoded()))
+        #expect(decoded.nextSeq == 5)
+        #expect(decoded.tally == .init(articles: 3, duplicates: 1, rejected: 0))
+        #expect((decoded.journalDevice, decoded.journalInode, decoded.journalOffset) == (2049, 1_234_567, 8_192))
+        #expect(decoded.entries.sorted { $0.seq < $1.seq } == checkpoint.entries.sorted { $0.seq < $1.seq })
+        #expect(checkpoint.encoded().count == 8 + 8 + 64 + 3 * 40 + 32)
+    }
+
+    @Test func damageIsDetected() {
+        let bytes = sample().encoded()
+        for position in [0, 9, 20, 90, bytes.count - 1] {
+            var damaged = bytes
+            damaged[position] ^= 0x40
+            #expect(IndexCheckpoint(decoding: damaged) == nil, "flipped byte \(position)")
+        }
+        #expect(IndexCheckpoint(decoding: Array(bytes.dropLast())) == nil)
+        #expect(IndexCheckpoint(decoding: []) == nil)
+    }
+
+    @Test func restoredIngestorContinuesWhereItStopped() {
+        var restored = Ingestor(checkpoint: sample())
+        let again = restored.record(for: FileAnalysis(file: RelativePath("x.txt"), content: Array("article 1".utf8)), time: "t")
+        #expect((again.seq, again.event, again.duplicateOf) == (5, .duplicate, 2))
+    }
+
+    @Test func replayAfterRestoreSkipsRecordsTheCheckpointHolds() {
+        var restored = Ingestor(checkpoint: sample())
+        restored.replay(JournalEntry(seq: 2, event: .article, id: ContentID(title: "", body: "new")))
+        #expect(restored.tally.articles == 3)
+        restored.replay(JournalEntry(seq: 5, event: .rejected))
+        #expect(restored.tally.rejected == 1)
+        #expect(restored.nextSeq == 6)
+    }
+}
