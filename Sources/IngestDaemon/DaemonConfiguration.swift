@@ -10,6 +10,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var journal: String
     /// The dedup index checkpoint, beside the journal.
     public var checkpoint: String { journal + ".index" }
+    /// The last seq whose file was moved out of the inbox, beside the journal.
+    public var moveMarker: String { journal + ".moved" }
     /// Write a checkpoint after this many new records (and at stop and reload).
     public var checkpointInterval: UInt64 = 10_000
     /// Files larger than this are rejected without being read.

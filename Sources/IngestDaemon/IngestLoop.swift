@@ -28,14 +28,22 @@ final class IngestLoop {
     private var lastStatus = (text: "", at: ContinuousClock.now)
     private var retry = RetryState()
     private var checkpointedSeq: UInt64
+    private let moveMarker: MoveMarker
+    /// Records from before the last stop whose files may still be in the inbox.
+    private var unmoved: UnmovedRecords
+    /// The first seq whose file could not be moved; the marker never passes it.
+    private var firstFailedMove: UInt64?
 
     let watcherEvents: AsyncStream<[InotifyEvent]>
     let tickInterval: Duration
 
     private init(
         configuration: DaemonConfiguration, notifier: any LifecycleNotifier, logger: Logger,
-        journal: JournalFile, watcher: InboxWatcher, directories: StateDirectories, ingestor: Ingestor
+        journal: JournalFile, watcher: InboxWatcher, directories: StateDirectories, ingestor: Ingestor,
+        moveMarker: MoveMarker, unmoved: UnmovedRecords
     ) {
+        self.moveMarker = moveMarker
+        self.unmoved = unmoved
         self.configuration = configuration
         self.notifier = notifier
         self.logger = logger
@@ -55,11 +63,20 @@ final class IngestLoop {
         let started = ContinuousClock.now
         let directories = try StateDirectories.prepare(configuration)
         var (ingestor, resume) = loadCheckpoint(configuration, logger: logger)
+        let moveMarker: MoveMarker
+        do {
+            moveMarker = try MoveMarker(path: configuration.moveMarker)
+        } catch {
+            throw DaemonError.cannotPrepare("open", configuration.moveMarker, error)
+        }
+        let movedThrough = moveMarker.read()
+        var unmoved = UnmovedRecords()
         let journal: JournalFile
         let report: JournalFile.LoadReport
         do {
             (journal, report) = try JournalFile.load(path: configuration.journal, resume: resume, logger: logger) {
                 ingestor.replay($0)
+                unmoved.add($0, movedThrough: movedThrough)
             }
         } catch {
             throw DaemonError.cannotPrepare("open the journal", configuration.journal, error)
@@ -75,7 +92,8 @@ final class IngestLoop {
                     : "Check that it is a directory ingestd may read."))
         }
         let loop = IngestLoop(configuration: configuration, notifier: notifier, logger: logger, journal: journal,
-                              watcher: watcher, directories: directories, ingestor: ingestor)
+                              watcher: watcher, directories: directories, ingestor: ingestor,
+                              moveMarker: moveMarker, unmoved: unmoved)
         loop.pending.add(watcher.watchTree(RelativePath(bytes: [])))
         if UInt64(report.records) >= configuration.checkpointInterval { loop.saveCheckpoint() }
         notifier.ready(status: loop.statusLine)
@@ -107,8 +125,10 @@ final class IngestLoop {
     }
 
     /// Saves the index with the journal position it covers. A failure costs only restart time:
-    /// the journal remains the record.
+    /// the journal remains the record. Not while records from before the last stop wait for their
+    /// files: the next start must replay them to recognise those files.
     private func saveCheckpoint() {
+        guard unmoved.isEmpty else { return }
         let checkpoint = ingestor.checkpoint(
             journalDevice: journal.identity.device, journalInode: journal.identity.inode,
             journalOffset: UInt64(journal.length))
@@ -143,6 +163,7 @@ final class IngestLoop {
 
     func close() {
         journal.close()
+        moveMarker.close()
         watcher.close()
     }
 
@@ -169,13 +190,15 @@ final class IngestLoop {
 
     /// Ingests waiting files batch by batch, until none wait, the journal fails, or shutdown starts.
     private func processPending(stopping: ShutdownFlag) throws {
-        guard !pending.isEmpty, retry.isDue else { return }
-        while !pending.isEmpty && !stopping.isSet {
-            let paths = pending.take(configuration.batchSize)
-            guard ingest(paths) else { break }
-            pingWatchdogIfDue(force: false)
+        if !pending.isEmpty && retry.isDue {
+            while !pending.isEmpty && !stopping.isSet {
+                guard ingestBatch() else { break }
+                pingWatchdogIfDue(force: false)
+            }
+            reportStatus(force: false)
         }
-        reportStatus(force: false)
+        // Only files that were already in the inbox at start can be left over from before it.
+        if pending.isEmpty && !unmoved.isEmpty { unmoved.removeAll() }
     }
 
     /// Sends STATUS= when it changed, at most every 250 ms so that a burst does not flood the
@@ -187,22 +210,34 @@ final class IngestLoop {
         lastStatus = (text, now)
     }
 
-    /// Reads, journals and moves one batch. Returns false when the journal write failed; the
-    /// files then stay in the inbox and wait for the retry.
-    private func ingest(_ paths: [RelativePath]) -> Bool {
+    /// Reads, journals and moves one batch: up to `batchSize` files, or what was read in 100 ms,
+    /// so that one batch never holds records back long, whatever the files cost to parse.
+    /// Returns false when the journal write failed; the files then stay in the inbox and wait
+    /// for the retry.
+    private func ingestBatch() -> Bool {
         var records: [JournalRecord] = []
         var lines: [UInt8] = []
-        for path in paths {
+        var paths: [RelativePath] = []
+        let deadline = ContinuousClock.now + .milliseconds(100)
+        while paths.count < configuration.batchSize, ContinuousClock.now < deadline, let path = pending.take(1).first {
+            paths.append(path)
             switch reader.read(path) {
             case .vanished: continue
             case .directory: pending.add(watcher.watchTree(path))
             case .file(let analysis):
+                if let earlier = unmoved.claim(analysis) {
+                    moveLeftOver(analysis.file, earlier)
+                    continue
+                }
                 let record = ingestor.record(for: analysis, time: Self.now())
                 lines += record.jsonLine()
                 records.append(record)
             }
         }
-        guard !records.isEmpty else { return true }
+        guard !records.isEmpty else {
+            try? mover.syncDirectories()
+            return true
+        }
         do {
             try journal.append(lines)
         } catch {
@@ -222,14 +257,34 @@ final class IngestLoop {
             do {
                 try mover.move(record.file, to: record.event == .rejected ? .rejected : .processed)
             } catch {
-                logger.error("A journaled file could not be moved out of the inbox; move it by hand.",
+                firstFailedMove = firstFailedMove ?? record.seq
+                logger.error("A journaled file could not be moved out of the inbox; it is moved at the next start.",
                              metadata: ["file": "\(record.file)", "seq": "\(record.seq)", "error": "\(error)"])
             }
         }
         do {
             try mover.syncDirectories()
+            guard let last = records.last?.seq else { return }
+            try moveMarker.write(min(last, movedThroughLimit))
         } catch {
-            logger.error("Could not sync the inbox or processed directories.", metadata: ["error": "\(error)"])
+            logger.error("Could not make the moves out of the inbox durable.", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The marker may not pass a record whose file is not known to be out of the inbox.
+    private var movedThroughLimit: UInt64 {
+        [firstFailedMove, unmoved.lowestSeq].compactMap { $0.map { $0 - 1 } }.min() ?? .max
+    }
+
+    /// A file journaled before the last stop but not moved then: move it now, without a second record.
+    private func moveLeftOver(_ file: RelativePath, _ earlier: UnmovedRecords.Match) {
+        do {
+            try mover.move(file, to: earlier.event == .rejected ? .rejected : .processed)
+            logger.notice("Moved a file journaled before the last stop, without a second record.",
+                          metadata: ["file": "\(file)", "seq": "\(earlier.seq)"])
+        } catch {
+            logger.error("A journaled file could not be moved out of the inbox; it is moved at the next start.",
+                         metadata: ["file": "\(file)", "seq": "\(earlier.seq)", "error": "\(error)"])
         }
     }
 

@@ -66,6 +66,6 @@ import Testing
         let record = JournalRecord(seq: 4, time: "t", event: .article, file: RelativePath("a.txt"), id: id,
                                    sha256: "ff", bytes: 1, article: Article(title: "", body: "x"), words: 1)
         let entry = try #require(JournalEntry(line: record.jsonLine().dropLast()))
-        #expect(entry == JournalEntry(seq: 4, event: .article, id: id, file: "a.txt", sha256: "ff"))
+        #expect(entry == JournalEntry(seq: 4, event: .article, id: id, path: RelativePath("a.txt"), sha256: "ff", bytes: 1))
     }
 }

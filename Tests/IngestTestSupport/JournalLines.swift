@@ -19,7 +19,7 @@ public enum JournalLines {
 
     /// Waits until the journal holds at least `count` records; returns them (possibly fewer after
     /// `timeout`).
-    public static func waitFor(_ count: Int, in path: String, timeout: Duration = .seconds(15)) async throws -> [Record] {
+    public static func waitFor(_ count: Int, in path: String, timeout: Duration = .seconds(60)) async throws -> [Record] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let records = try read(path)

@@ -43,6 +43,18 @@ final class DaemonHarness: @unchecked Sendable {
         return await daemon?.waitForExit()
     }
 
+    /// Kills the daemon with SIGKILL, as a crash or the OOM killer would.
+    func kill9() async {
+        daemon?.signal(SIGKILL)
+        _ = await daemon?.waitForExit()
+    }
+
+    /// Drops a file by writing it beside the inbox and renaming it in, without spawning a process.
+    func dropByRename(_ bytes: [UInt8], as name: String) throws {
+        let staged = try root.write("staging/" + name, bytes)
+        guard rename(staged, inbox + "/" + name) == 0 else { throw HarnessError("rename \(name): errno \(errno)") }
+    }
+
     /// Drops a file the way `cp` does: written in place, then closed.
     func dropByCopy(_ source: String, as name: String) throws {
         try runCommand("/bin/cp", [source, inbox + "/" + name])
