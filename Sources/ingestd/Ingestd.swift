@@ -20,7 +20,7 @@ struct Ingestd: AsyncParsableCommand {
               ingestd id article.txt
             """,
         version: version,
-        subcommands: [Run.self, ID.self],
+        subcommands: [Run.self, ID.self, Verify.self],
         defaultSubcommand: Run.self
     )
 }

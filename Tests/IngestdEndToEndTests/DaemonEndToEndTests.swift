@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import IngestCore
 import IngestTestSupport
 import Testing
 
@@ -76,6 +77,8 @@ import Testing
         #expect(restarted["batch/copy-of-4.txt"]?.int("duplicate_of") == seqOfSeed[Seeds.names[4]])
         #expect(restarted["batch/new.txt"]?.string("event") == "article")
         #expect(afterRestart.compactMap { $0.int("seq") } == Array(1...(total + 3)))
+        var verifier = JournalVerifier()
+        #expect(verifier.check(journal: Array(try #require(FileManager.default.contents(atPath: harness.journal)))) == nil)
         #expect(await harness.stop() == 0)
     }
 
