@@ -39,7 +39,8 @@ extension Rejection {
     }
 
     public static func invalidJSON(_ detail: String) -> Rejection {
-        Rejection("The .json file is not valid JSON: \(detail).")
+        let detail = detail.hasSuffix(".") ? String(detail.dropLast()) : detail
+        return Rejection("The .json file is not valid JSON: \(detail).")
     }
 
     public static let jsonNotAnObject = Rejection(
