@@ -8,7 +8,7 @@ APT_DEPS  := libsystemd-dev pkg-config rsync jq
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN       := .build/debug/ingestd
 
-.PHONY: all deps build release run test clean
+.PHONY: all deps build release run test test-root clean
 
 all: build
 
@@ -38,6 +38,11 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## Tests that need root (mounts a small tmpfs, lowers an inotify limit for a moment).
+test-root: deps
+	$(SWIFT) build --build-tests
+	INGESTD_ROOT_TESTS=1 $(SWIFT) test --skip-build --filter RootTests
 
 clean:
 	rm -rf .build

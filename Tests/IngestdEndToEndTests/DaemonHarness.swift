@@ -1,6 +1,11 @@
 import Foundation
 import Glibc
 import IngestTestSupport
+import Testing
+
+/// The end-to-end suites, run one at a time: each drives real processes and the disk, and timing
+/// matters to some of them.
+@Suite(.serialized) struct EndToEnd {}
 
 /// One state directory, a notify socket, and the daemon started on them as systemd would:
 /// NOTIFY_SOCKET and WATCHDOG_USEC set.
@@ -9,21 +14,24 @@ final class DaemonHarness: @unchecked Sendable {
     let notify: NotifySocket
     private(set) var daemon: DaemonProcess?
     let extraArguments: [String]
+    /// Where the state directory and the staging directory live (by default the temporary root).
+    let base: String
 
     /// 1 s: the daemon must ping at least every 0.5 s.
     static let watchdogMicroseconds = 1_000_000
 
-    init(arguments: [String] = []) throws {
+    init(arguments: [String] = [], base: String? = nil) throws {
         notify = try NotifySocket(path: root.file("notify.sock"))
         extraArguments = arguments
+        self.base = base ?? root.path
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
     }
 
-    var stateDir: String { root.file("state") }
+    var stateDir: String { base + "/state" }
     var inbox: String { stateDir + "/inbox" }
     var journal: String { stateDir + "/journal.jsonl" }
     /// A directory beside the inbox on the same file system, for `mv` drops.
-    var staging: String { root.file("staging") }
+    var staging: String { base + "/staging" }
 
     /// Starts the daemon and waits for READY=1.
     func start() async throws {
@@ -32,8 +40,8 @@ final class DaemonHarness: @unchecked Sendable {
             arguments: ["run", "--state-dir", stateDir] + extraArguments,
             environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": String(Self.watchdogMicroseconds)],
             stderrPath: root.file("stderr.log"))
-        guard await notify.waitForLine("READY=1", after: before) else {
-            throw HarnessError("no READY=1 within 10 s; stderr:\n\(daemon?.log ?? "")")
+        guard await notify.waitForLine("READY=1", after: before, timeout: .seconds(30)) else {
+            throw HarnessError("no READY=1 within 30 s; stderr:\n\(daemon?.log ?? "")")
         }
     }
 
@@ -51,7 +59,8 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Drops a file by writing it beside the inbox and renaming it in, without spawning a process.
     func dropByRename(_ bytes: [UInt8], as name: String) throws {
-        let staged = try root.write("staging/" + name, bytes)
+        let staged = staging + "/" + name
+        try Data(bytes).write(to: URL(fileURLWithPath: staged))
         guard rename(staged, inbox + "/" + name) == 0 else { throw HarnessError("rename \(name): errno \(errno)") }
     }
 
@@ -62,7 +71,8 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Drops a file the way `mv` does: renamed into the inbox.
     func dropByMove(_ bytes: [UInt8], as name: String) throws {
-        let staged = try root.write("staging/" + name, bytes)
+        let staged = staging + "/" + name
+        try Data(bytes).write(to: URL(fileURLWithPath: staged))
         try runCommand("/bin/mv", [staged, inbox + "/" + name])
     }
 
