@@ -97,5 +97,30 @@ extension EndToEnd {
             let marker = try String(contentsOfFile: state + "/journal.jsonl.moved", encoding: .utf8)
             #expect(UInt64(marker.trimmingCharacters(in: .whitespacesAndNewlines)) == 3)
         }
+    
+        /// A power loss can leave the last line half written: it is cut at start, kept aside, logged,
+        /// and its seq is not reused.
+        @Test func tornLastLineIsCutAndSavedAside() async throws {
+            let harness = try DaemonHarness()
+            try await harness.start()
+            try harness.dropByRename(Seeds.bytes(0), as: "a.txt")
+            _ = try await harness.records(atLeast: 1)
+            #expect(await harness.stop() == 0)
+            let torn = Array(#"{"seq":2,"time":"2026-11-21T15:00:00.000Z","event":"arti"#.utf8)
+            let handle = try #require(FileHandle(forWritingAtPath: harness.journal))
+            handle.seekToEndOfFile()
+            handle.write(Data(torn))
+            try handle.close()
+
+            try await harness.start()
+            try harness.dropByRename(Seeds.bytes(1), as: "b.txt")
+            let records = try await harness.records(atLeast: 2)
+            #expect(records.map { $0.int("seq") } == [1, 3])
+            let saved = try FileManager.default.contentsOfDirectory(atPath: harness.stateDir).filter { $0.hasPrefix("journal.jsonl.torn-") }
+            #expect(saved.count == 1)
+            #expect(saved.first.flatMap { FileManager.default.contents(atPath: harness.stateDir + "/" + $0) } == Data(torn))
+            #expect(harness.daemon?.log.contains("Cut a torn line") == true)
+            #expect(await harness.stop() == 0)
+        }
     }
 }
