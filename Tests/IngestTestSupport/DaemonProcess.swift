@@ -14,11 +14,13 @@ public final class DaemonProcess: @unchecked Sendable {
         return Seeds.repositoryRoot + "/.build/debug/ingestd"
     }
 
-    /// Starts `ingestd` with `arguments` and these extra environment variables.
-    public init(arguments: [String], environment: [String: String], stderrPath: String) throws {
+    /// Starts `ingestd` with `arguments` and these extra environment variables; with a
+    /// `launcher` (e.g. strace and its options), the launcher runs it.
+    public init(arguments: [String], environment: [String: String], stderrPath: String, launcher: [String] = []) throws {
         self.stderrPath = stderrPath
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
+        self.launched = !launcher.isEmpty
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? Self.binary)
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [Self.binary] + arguments
         var env = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "STATE_DIRECTORY"] { env[key] = nil }
         env.merge(environment) { $1 }
@@ -33,9 +35,17 @@ public final class DaemonProcess: @unchecked Sendable {
         try process.run()
     }
 
-    public var pid: Int32 { process.processIdentifier }
+    private let launched: Bool
 
-    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    /// The daemon's process id: the launcher's child when there is a launcher.
+    public var pid: Int32 {
+        guard launched else { return process.processIdentifier }
+        let children = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").first.flatMap { Int32($0) } ?? process.processIdentifier
+    }
+
+    /// Signals the daemon itself (not its launcher).
+    public func signal(_ number: Int32) { kill(pid, number) }
 
     /// Waits for exit; returns the exit status, or nil if it did not exit within `timeout`
     /// (the process is then killed).

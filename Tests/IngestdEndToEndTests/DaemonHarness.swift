@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import IngestCore
 import IngestTestSupport
 import Testing
 
@@ -20,7 +21,11 @@ final class DaemonHarness: @unchecked Sendable {
     /// 1 s: the daemon must ping at least every 0.5 s.
     static let watchdogMicroseconds = 1_000_000
 
-    init(arguments: [String] = [], base: String? = nil) throws {
+    /// A program that runs the daemon (e.g. strace injecting faults); none by default.
+    let launcher: [String]
+
+    init(arguments: [String] = [], base: String? = nil, launcher: [String] = []) throws {
+        self.launcher = launcher
         notify = try NotifySocket(path: root.file("notify.sock"))
         extraArguments = arguments
         self.base = base ?? root.path
@@ -39,7 +44,7 @@ final class DaemonHarness: @unchecked Sendable {
         daemon = try DaemonProcess(
             arguments: ["run", "--state-dir", stateDir] + extraArguments,
             environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": String(Self.watchdogMicroseconds)],
-            stderrPath: root.file("stderr.log"))
+            stderrPath: root.file("stderr.log"), launcher: launcher)
         guard await notify.waitForLine("READY=1", after: before, timeout: .seconds(30)) else {
             throw HarnessError("no READY=1 within 30 s; stderr:\n\(daemon?.log ?? "")")
         }
@@ -79,6 +84,13 @@ final class DaemonHarness: @unchecked Sendable {
     /// Drops a file the way rsync does: a hidden temporary file renamed at the end.
     func dropByRsync(_ source: String, as name: String) throws {
         try runCommand("/usr/bin/rsync", ["-a", source, inbox + "/" + name])
+    }
+
+    /// What `ingestd verify` would say is wrong with the journal; nil when it is sound.
+    func journalProblem() -> String? {
+        guard let bytes = FileManager.default.contents(atPath: journal) else { return "no journal at \(journal)" }
+        var verifier = JournalVerifier()
+        return verifier.check(journal: Array(bytes))
     }
 
     func records(atLeast count: Int) async throws -> [JournalLines.Record] {

@@ -30,6 +30,7 @@ extension EndToEnd {
             #expect(files.count == count)
             #expect(records.allSatisfy { $0.string("event") == "article" })
             #expect(harness.daemon?.log.contains("overflowed") == true)
+            #expect(harness.journalProblem() == nil)
             #expect(await harness.stop() == 0)
         }
     }

@@ -1,0 +1,33 @@
+import Foundation
+import Glibc
+import IngestTestSupport
+import Testing
+
+extension EndToEnd {
+    @Suite struct FailingDiskTests {
+        /// fdatasync of the journal fails with EIO five times in a row (strace injects the faults):
+        /// the daemon keeps running, keeps the files in the inbox, says so, and resumes by itself.
+        @Test func ioErrorsOnTheJournalAreRetriedAndNothingIsLostOrTorn() async throws {
+            let harness = try DaemonHarness(launcher: [
+                "/usr/bin/strace", "-f", "-o", "/dev/null", "-e", "trace=fdatasync",
+                "-e", "inject=fdatasync:error=EIO:when=2..6",
+            ])
+            try await harness.start()
+            try harness.dropByRename(Seeds.bytes(0), as: "first.txt")
+            _ = try await harness.records(atLeast: 1)
+
+            for index in 0..<5 { try harness.dropByRename(Array((Seeds.text(1) + " \(index)").utf8), as: "b\(index).txt") }
+            let failing = await harness.notify.waitFor(.seconds(10)) { $0.contains("journal write failed") && $0.contains("EIO") }
+            #expect(failing != nil, "STATUS should report the failing journal")
+
+            let records = try await harness.records(atLeast: 6)
+            #expect(records.count == 6)
+            #expect(records.map { $0.int("seq") } == Array(1...6))
+            #expect(Set(records.compactMap { $0.string("file") }) == Set(["first.txt"] + (0..<5).map { "b\($0).txt" }))
+            #expect(harness.journalProblem() == nil)
+            #expect(harness.daemon?.log.contains("Cannot write the journal") == true)
+            #expect(harness.daemon?.log.contains("writable again") == true)
+            #expect(await harness.stop() == 0)
+        }
+    }
+}
