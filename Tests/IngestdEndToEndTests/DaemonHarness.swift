@@ -93,6 +93,17 @@ final class DaemonHarness: @unchecked Sendable {
         return verifier.check(journal: Array(bytes))
     }
 
+    /// The records once one for `file` has appeared (files are taken in the order they arrive).
+    func records(through file: String, timeout: Duration = .seconds(60)) async throws -> [JournalLines.Record] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let records = try JournalLines.read(journal)
+            if records.contains(where: { $0.string("file") == file }) { return records }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return try JournalLines.read(journal)
+    }
+
     func records(atLeast count: Int) async throws -> [JournalLines.Record] {
         try await JournalLines.waitFor(count, in: journal)
     }

@@ -61,9 +61,8 @@ extension EndToEnd {
         close(slow)
 
         try harness.dropByRename(Seeds.bytes(4), as: "after-all-that.txt")
-            let expected = 13
-            _ = try await harness.records(atLeast: expected)
-            try await Task.sleep(for: .milliseconds(500))
+            _ = try await harness.records(through: "after-all-that.txt")
+            try await Task.sleep(for: .milliseconds(300))
             let records = try JournalLines.read(harness.journal)
             var byFile: [String: [JournalLines.Record]] = [:]
             for record in records { byFile[record.string("file") ?? "?", default: []].append(record) }
