@@ -74,3 +74,18 @@ public final class DaemonProcess: @unchecked Sendable {
         }
     }
 }
+
+/// Runs the `ingestd` binary to completion (a command such as `verify` or `id`); returns its exit
+/// status and what it printed on stdout and stderr.
+public func runIngestd(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: DaemonProcess.binary)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}

@@ -80,6 +80,17 @@ extension EndToEnd {
             #expect(afterRestart.compactMap { $0.int("seq") } == Array(1...(total + 3)))
             #expect(harness.journalProblem() == nil)
             #expect(await harness.stop() == 0)
+
+            // `ingestd verify` agrees, and names the line of a tampered record.
+            let sound = try runIngestd(["verify", "--journal", harness.journal])
+            #expect(sound.status == 0)
+            #expect(sound.output.contains("\(total + 3) records"))
+            let text = try String(contentsOfFile: harness.journal, encoding: .utf8)
+            let tampered = harness.root.file("tampered.jsonl")
+            try text.replacingOccurrences(of: "\"seq\":3,", with: "\"seq\":1,").write(toFile: tampered, atomically: true, encoding: .utf8)
+            let broken = try runIngestd(["verify", "--journal", tampered])
+            #expect(broken.status == 1)
+            #expect(broken.output.contains("line 3: seq 1 does not follow 2"))
         }
 
         @Test func badInputIsRejectedAndNothingStalls() async throws {
