@@ -8,7 +8,7 @@ APT_DEPS  := libsystemd-dev pkg-config rsync jq strace
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN       := .build/debug/ingestd
 
-.PHONY: all deps build release run test test-root clean
+.PHONY: all deps build release run test test-root deb e2e clean
 
 all: build
 
@@ -44,5 +44,14 @@ test-root: deps
 	$(SWIFT) build --build-tests
 	INGESTD_ROOT_TESTS=1 $(SWIFT) test --skip-build --filter RootTests
 
+## dist/ingestd_<version>_<arch>.deb
+deb: deps
+	deploy/build-deb.sh
+
+## Installs the .deb into a Debian 12 container booted with systemd-nspawn and drives it as a
+## user would (root; needs debootstrap and systemd-container, installed when missing).
+e2e: deb
+	deploy/e2e/run.sh dist/ingestd_*_$$(dpkg --print-architecture).deb
+
 clean:
-	rm -rf .build
+	rm -rf .build dist

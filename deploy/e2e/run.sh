@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# End-to-end test of the .deb under a real systemd (Debian 12, systemd 252), driven as a user
+# would: a minbase Debian root file system (cached) is booted with systemd-nspawn, the package
+# is installed with dpkg -i, and systemctl, a producer in group ingestd, kill -9, a stopped
+# process and dpkg --purge are put to it. The container is powered off at the end, also on failure.
+#
+# Usage: deploy/e2e/run.sh dist/ingestd_<version>_<arch>.deb     (as root)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+deb=$(realpath "$1")
+cache=${INGESTD_E2E_CACHE:-/var/tmp/ingestd-e2e}
+work=$(mktemp -d /var/tmp/ingestd-e2e-run.XXXXXX)
+rootfs=$work/rootfs
+passed=0
+failed=0
+
+log() { printf '%s\n' "$*"; }
+pass() { passed=$((passed + 1)); log "PASS: $*"; }
+fail() { failed=$((failed + 1)); log "FAIL: $*"; }
+check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+
+ensure_tools() {
+    local missing=()
+    command -v debootstrap >/dev/null || missing+=(debootstrap)
+    command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
+    command -v jq >/dev/null || missing+=(jq)
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+# A minbase Debian 12 with systemd, made once (about 80 s) and copied for each run.
+prepare_rootfs() {
+    if [ ! -f "$cache/rootfs.tar" ]; then
+        log "Building the Debian 12 root file system (once; cached in $cache)..."
+        mkdir -p "$cache"
+        rm -rf "$cache/rootfs-build"
+        debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libsystemd0,passwd \
+            bookworm "$cache/rootfs-build" >"$cache/debootstrap.log" 2>&1 || { tail -20 "$cache/debootstrap.log"; exit 1; }
+        tar -C "$cache/rootfs-build" -cf "$cache/rootfs.tar.part" . && mv "$cache/rootfs.tar.part" "$cache/rootfs.tar"
+        rm -rf "$cache/rootfs-build"
+    fi
+    mkdir -p "$rootfs"
+    tar -C "$rootfs" -xf "$cache/rootfs.tar"
+    echo ingestd-e2e >"$rootfs/etc/hostname"
+    # Not /tmp: the container's systemd mounts a fresh tmpfs there.
+    mkdir -p "$rootfs/opt/e2e/seeds"
+    cp "$deb" "$rootfs/opt/e2e/ingestd.deb"
+    cp "$repo"/seeds/*.txt "$rootfs/opt/e2e/seeds/"
+    chmod -R a+rX "$rootfs/opt/e2e"
+}
+
+boot() {
+    systemd-nspawn -D "$rootfs" --register=no --keep-unit --boot >"$work/console.log" 2>&1 &
+    nspawn=$!
+    # The container's PID 1 is nspawn's child once it has become systemd.
+    for _ in $(seq 1 300); do
+        container=$(pgrep -P "$nspawn" -x systemd | head -1)
+        [ -n "$container" ] && break
+        sleep 0.1
+    done
+    [ -n "${container:-}" ] || { log "the container did not start"; cat "$work/console.log"; exit 1; }
+    local state
+    state=$(timeout 60 nsenter -t "$container" -a systemctl is-system-running --wait 2>/dev/null)
+    log "container systemd is $state (pid $container on the host)"
+}
+
+poweroff() {
+    if [ -n "${container:-}" ]; then
+        nsenter -t "$container" -a systemctl poweroff >/dev/null 2>&1 || true
+        for _ in $(seq 1 100); do kill -0 "$nspawn" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$nspawn" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap poweroff EXIT
+
+inside() { nsenter -t "$container" -a "$@"; }
+show() { inside systemctl show -P "$1" ingestd.service; }
+journal_lines() { inside cat /var/lib/ingestd/journal.jsonl 2>/dev/null | wc -l; }
+wait_for() { # wait_for SECONDS COMMAND...: true once the command succeeds
+    local deadline=$((SECONDS + $1)); shift
+    until "$@"; do [ $SECONDS -ge $deadline ] && return 1; sleep 0.2; done
+}
+journal_has() { [ "$(journal_lines)" -ge "$1" ]; }
+active() { [ "$(show ActiveState)" = active ]; }
+main_pid_is_not() { local pid; pid=$(show MainPID); [ "$pid" != 0 ] && [ "$pid" != "$1" ] && active; }
+as_producer() { inside runuser -u producer -- "$@"; }
+
+ensure_tools
+prepare_rootfs
+boot
+
+# Install: the maintainer scripts create the user and directories, enable and start the service.
+check "dpkg -i installs the package" inside dpkg -i /opt/e2e/ingestd.deb
+check "systemctl start ingestd returns 0" inside systemctl start ingestd
+check "the unit is active (READY=1 reached)" active
+check "the unit is enabled" inside systemctl is-enabled --quiet ingestd
+check "the inbox is setgid and group-writable" test "$(inside stat -c '%A %G' /var/spool/ingestd/inbox)" = "drwxrwsr-x ingestd"
+
+# A producer in group ingestd drops the seeds and can read the journal.
+inside useradd --create-home producer
+inside usermod -aG ingestd producer
+check "a producer in group ingestd can drop files" as_producer sh -c 'cp /opt/e2e/seeds/*.txt /var/spool/ingestd/inbox/'
+check "the five seeds are journaled" wait_for 20 journal_has 5
+check "the producer can tail the journal" sh -c "nsenter -t $container -a runuser -u producer -- tail -n 5 /var/lib/ingestd/journal.jsonl >/dev/null"
+check "all five are articles" test "$(inside cat /var/lib/ingestd/journal.jsonl | jq -r .event | sort | uniq -c | tr -s ' ')" = " 5 article"
+check "StatusText shows the counts" wait_for 5 sh -c "systemctl --version >/dev/null; [ \"\$(nsenter -t $container -a systemctl show -P StatusText ingestd)\" = '5 articles, 0 duplicates, 0 rejected, 0 waiting' ]"
+log "StatusText: $(show StatusText)"
+
+# Reload (SIGHUP) keeps it active.
+check "systemctl reload returns 0" inside systemctl reload ingestd
+check "active after reload" active
+check "the reload reopened the journal (SIGHUP)" sh -c "nsenter -t $container -a journalctl -u ingestd -o cat | grep -q 'Reopened the journal'"
+
+# kill -9 of the main process: systemd restarts it and no file is lost or doubled.
+old=$(show MainPID)
+restarts=$(show NRestarts)
+for i in $(seq 1 40); do as_producer sh -c "cp /opt/e2e/seeds/00$((i % 5))_*.txt /var/spool/ingestd/inbox/k$i.txt"; done
+inside sh -c "kill -9 $old"
+for i in $(seq 41 60); do as_producer sh -c "cp /opt/e2e/seeds/00$((i % 5))_*.txt /var/spool/ingestd/inbox/k$i.txt"; done
+check "restarted after kill -9" wait_for 30 main_pid_is_not "$old"
+check "NRestarts went up" test "$(show NRestarts)" -gt "$restarts"
+check "all 65 files journaled after the kill" wait_for 30 journal_has 65
+check "exactly one record per file" test "$(inside cat /var/lib/ingestd/journal.jsonl | jq -r .file | sort | uniq -d | wc -l)" = 0
+check "ingestd verify accepts the journal" inside ingestd verify --journal /var/lib/ingestd/journal.jsonl
+
+# A stopped (SIGSTOP) daemon misses its watchdog pings and is killed and restarted.
+inside mkdir -p /etc/systemd/system/ingestd.service.d
+printf '[Service]\nWatchdogSec=2s\n' >"$rootfs/etc/systemd/system/ingestd.service.d/watchdog.conf"
+inside systemctl daemon-reload
+inside systemctl restart ingestd
+old=$(show MainPID)
+inside sh -c "kill -STOP $old"
+check "the watchdog kills a stopped daemon and systemd restarts it" wait_for 30 main_pid_is_not "$old"
+check "systemd logged the watchdog timeout" sh -c "nsenter -t $container -a journalctl -u ingestd -o cat | grep -qi 'watchdog timeout'"
+rm "$rootfs/etc/systemd/system/ingestd.service.d/watchdog.conf"
+inside systemctl daemon-reload
+inside systemctl restart ingestd
+
+# The sandbox, measured by systemd itself.
+exposure=$(inside systemd-analyze security ingestd.service 2>/dev/null | sed -n 's/.*Overall exposure level for ingestd.service: \([0-9.]*\).*/\1/p')
+log "systemd-analyze security ingestd: exposure $exposure"
+check "exposure level is at most 1.0" awk -v e="${exposure:-99}" 'BEGIN { exit !(e <= 1.0) }'
+check "no error in the service's log" sh -c "! nsenter -t $container -a journalctl -u ingestd --no-pager -p err -q | grep -v 'watchdog\|Watchdog\|SIGABRT\|core' | grep -q ."
+
+# Stop, remove (data kept), purge (data gone).
+check "systemctl stop returns 0" inside systemctl stop ingestd
+check "stopped with Result=success" test "$(show Result)" = success
+check "dpkg -r removes the package" inside dpkg -r ingestd
+check "remove keeps the journal" inside test -s /var/lib/ingestd/journal.jsonl
+check "dpkg --purge purges it" inside dpkg --purge ingestd
+check "purge deletes the journal and the spool" inside sh -c '! test -e /var/lib/ingestd && ! test -e /var/spool/ingestd'
+check "purge leaves no unit behind" inside sh -c '! test -e /lib/systemd/system/ingestd.service'
+
+if [ $failed -gt 0 ]; then
+    log "--- journalctl -u ingestd (last 40 lines) ---"
+    inside journalctl -u ingestd --no-pager -n 40 || true
+fi
+log "$passed passed, $failed failed"
+[ $failed -eq 0 ]
