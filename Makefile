@@ -8,7 +8,7 @@ APT_DEPS  := libsystemd-dev pkg-config rsync jq strace
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN       := .build/debug/ingestd
 
-.PHONY: all deps build release run test test-root deb e2e clean
+.PHONY: all deps build release run test test-root deb e2e bench clean
 
 all: build
 
@@ -43,6 +43,13 @@ test: deps
 test-root: deps
 	$(SWIFT) build --build-tests
 	INGESTD_ROOT_TESTS=1 $(SWIFT) test --skip-build --filter RootTests
+
+## Benchmarks the release binary: burst throughput against sha256sum, latency, memory, restart.
+## Options for the benchmark go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--corpus DIR".
+bench: deps
+	$(SWIFT) build -c release --product ingestd
+	$(SWIFT) build -c release --product IngestBench
+	.build/release/IngestBench --binary .build/release/ingestd $(BENCH_ARGS)
 
 ## dist/ingestd_<version>_<arch>.deb
 deb: deps

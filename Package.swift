@@ -59,6 +59,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // `make bench`: measures the release binary as a separate process.
+        .executableTarget(name: "IngestBench", dependencies: ["IngestCore"], path: "Benchmarks/IngestBench"),
         .target(
             name: "IngestTestSupport",
             dependencies: ["IngestCore"],

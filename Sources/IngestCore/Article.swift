@@ -14,13 +14,22 @@ public struct Article: Sendable, Equatable {
     }
 
     /// The content id (see ``ContentID/init(title:body:)``).
-    public var id: ContentID { ContentID(title: title, body: body) }
+    public var id: ContentID { identity.id }
 
     /// Number of words in the body: tokens of its canonical form.
-    public var wordCount: Int {
-        let canonical = CanonicalText.canonicalUTF8(body)
-        guard !canonical.isEmpty else { return 0 }
-        return canonical.reduce(1) { $0 + ($1 == UInt8(ascii: " ") ? 1 : 0) }
+    public var wordCount: Int { identity.words }
+
+    /// The id and the word count from one canonicalisation of title and body. Canonicalising
+    /// `title + " " + body` equals joining the two canonical forms with a space (NFKC cannot
+    /// compose across a space, and white space collapses), so each part is done once.
+    public var identity: (id: ContentID, words: Int) {
+        let canonicalTitle = CanonicalText.canonicalUTF8(title)
+        let canonicalBody = CanonicalText.canonicalUTF8(body)
+        let words = canonicalBody.isEmpty ? 0 : canonicalBody.reduce(1) { $0 + ($1 == UInt8(ascii: " ") ? 1 : 0) }
+        let joined = canonicalTitle.isEmpty || canonicalBody.isEmpty
+            ? canonicalTitle + canonicalBody
+            : canonicalTitle + [UInt8(ascii: " ")] + canonicalBody
+        return (ContentID(digestOf: joined), words)
     }
 }
 

@@ -11,7 +11,7 @@ public enum Boilerplate {
         "عاجل", "اقرأ أيضاً",
     ]
 
-    private static let canonicalPhrases: Set<[UInt8]> = Set(phrases.map(CanonicalText.canonicalUTF8))
+    private static let canonicalPhrases: Set<[UInt8]> = Set(phrases.map { CanonicalText.canonicalUTF8($0) })
     private static let longestPhraseBytes = phrases.map(\.utf8.count).max()! * 2
 
     /// Whether `line` is nothing but a boilerplate phrase.

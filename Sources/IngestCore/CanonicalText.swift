@@ -24,12 +24,47 @@ public enum CanonicalText {
 
     /// The canonical form of `text`, as UTF-8 bytes.
     public static func canonicalUTF8(_ text: String) -> [UInt8] {
+        canonicalUTF8(fastPath: text) ?? canonicalUTF8(normalizing: text)
+    }
+
+    /// The canonical form, computed without NFKC when every scalar is one that NFKC either leaves
+    /// alone or maps to something the later steps treat the same way (see ``isNFKCNeutral(_:)``);
+    /// nil as soon as another scalar turns up. Arabic news text almost always qualifies.
+    static func canonicalUTF8(fastPath text: String) -> [UInt8]? {
+        var writer = Writer()
+        writer.output.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            guard isNFKCNeutral(scalar.value) else { return nil }
+            writer.append(scalar)
+        }
+        return writer.output
+    }
+
+    /// The canonical form by the rule as written: NFKC first, then the other steps.
+    static func canonicalUTF8(normalizing text: String) -> [UInt8] {
         var writer = Writer()
         writer.output.reserveCapacity(text.utf8.count)
         for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
             writer.append(scalar)
         }
         return writer.output
+    }
+
+    /// Scalars for which skipping NFKC gives the same canonical form: ASCII; the Arabic block
+    /// except the marks that compose with a preceding letter (U+0653–0655: آ أ إ ؤ ئ …) and the
+    /// letters with compatibility decompositions (U+0675–0678); and the Latin-1 and General
+    /// Punctuation characters news sites use, which NFKC leaves alone or turns into other spaces,
+    /// punctuation or deleted format characters (a test checks each against NFKC). Every other
+    /// Arabic combining mark is deleted, so NFKC's reordering of marks cannot matter.
+    static func isNFKCNeutral(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x00...0x7F, 0xA0, 0xAB, 0xAD, 0xBB: return true
+        case 0x0653...0x0655, 0x0675...0x0678: return false
+        case 0x2017, 0x203E: return false  // NFKC gives a space and a combining mark, which is kept
+        case 0x0600...0x06FF: return true
+        case 0x2000...0x206F: return true
+        default: return false
+        }
     }
 
     /// Accumulates canonical UTF-8, collapsing white space as it goes.
@@ -48,6 +83,8 @@ public enum CanonicalText {
                 appendLetter(folded)
             } else if let digit = CanonicalText.asciiDigit(value) {
                 appendLetter(Unicode.Scalar(digit))
+            } else if (0x0621...0x063A).contains(value) || (0x0641...0x064A).contains(value) {
+                appendLetter(scalar)  // Arabic letters, most of the text: no property lookups needed
             } else if CanonicalText.isSeparator(scalar) {
                 pendingSpace = true
             } else if scalar.properties.changesWhenLowercased {

@@ -27,8 +27,9 @@ public struct FileAnalysis: Sendable {
         let sha256 = Self.sha256Hex(content)
         switch ArticleParser.parse(content, fileName: String(decoding: file.lastComponent, as: UTF8.self)) {
         case .success(let article):
+            let identity = article.identity
             self.init(file: file, sha256: sha256, bytes: content.count,
-                      outcome: .article(article, id: article.id, words: article.wordCount))
+                      outcome: .article(article, id: identity.id, words: identity.words))
         case .failure(let rejection):
             self.init(file: file, sha256: sha256, bytes: content.count, outcome: .rejected(rejection))
         }

@@ -22,6 +22,10 @@ public struct JournalEntry: Sendable, Equatable {
 
     /// Parses one line (without its newline); nil when it is not a journal record.
     public init?(line: some Collection<UInt8>) {
+        if let entry = Self.fastParse(Array(line)) {
+            self = entry
+            return
+        }
         guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
             let seq = (object["seq"] as? NSNumber)?.uint64Value,
             let event = (object["event"] as? String).flatMap(JournalRecord.Event.init(rawValue:))
@@ -31,5 +35,80 @@ public struct JournalEntry: Sendable, Equatable {
             seq: seq, event: event, id: (object["id"] as? String).flatMap { ContentID(hex: $0) },
             path: exactName ?? (object["file"] as? String).map(RelativePath.init),
             sha256: object["sha256"] as? String, bytes: (object["bytes"] as? NSNumber)?.intValue)
+    }
+}
+
+extension JournalEntry {
+    /// Reads the fields replay needs from a line in the exact layout ingestd writes
+    /// (`{"seq":…,"time":"…","event":"…","file":"…",["file_bytes":…,]["id":…,]["sha256":…,]["bytes":…,]…}`),
+    /// without a general JSON parser; nil on anything else, which then goes to JSONSerialization.
+    static func fastParse(_ line: [UInt8]) -> JournalEntry? {
+        var scanner = LineScanner(bytes: line)
+        guard scanner.expect("{\"seq\":"), let seq = scanner.number(),
+              scanner.expect(",\"time\":"), scanner.plainString() != nil,
+              scanner.expect(",\"event\":"), let eventName = scanner.plainString(),
+              let event = JournalRecord.Event(rawValue: eventName),
+              scanner.expect(",\"file\":"), let file = scanner.plainString(),
+              line.last == UInt8(ascii: "}")
+        else { return nil }
+        var entry = JournalEntry(seq: seq, event: event, path: RelativePath(file))
+        if scanner.expect(",\"file_bytes\":") { return nil }  // rare; the general parser decodes it
+        if scanner.expect(",\"id\":") {
+            guard let hex = scanner.plainString(), let id = ContentID(hex: hex) else { return nil }
+            entry.id = id
+        }
+        if scanner.expect(",\"sha256\":") {
+            guard let hex = scanner.plainString() else { return nil }
+            entry.sha256 = hex
+        }
+        if scanner.expect(",\"bytes\":") {
+            guard let bytes = scanner.number() else { return nil }
+            entry.bytes = Int(bytes)
+        }
+        guard scanner.atEnd || scanner.peek == UInt8(ascii: ",") else { return nil }
+        return entry
+    }
+}
+
+/// Just enough of a JSON reader for the fixed prefix of a journal line.
+private struct LineScanner {
+    let bytes: [UInt8]
+    var position = 0
+
+    var atEnd: Bool { position >= bytes.count - 1 }  // before the closing brace
+    var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    mutating func expect(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard position + count <= bytes.count else { return false }
+        let matches = literal.withUTF8Buffer { $0.elementsEqual(bytes[position..<position + count]) }
+        if matches { position += count }
+        return matches
+    }
+
+    mutating func number() -> UInt64? {
+        var value: UInt64 = 0
+        let start = position
+        while position < bytes.count, (0x30...0x39).contains(bytes[position]) {
+            let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            value = product + UInt64(bytes[position] - 0x30)
+            position += 1
+        }
+        return position > start ? value : nil
+    }
+
+    /// A string without escapes (names with quotes, backslashes or controls go the slow way).
+    mutating func plainString() -> String? {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+        let start = position + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+            if bytes[end] == UInt8(ascii: "\\") { return nil }
+            end += 1
+        }
+        guard end < bytes.count else { return nil }
+        position = end + 1
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }

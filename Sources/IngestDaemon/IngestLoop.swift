@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import IngestCore
 import IngestIO
@@ -219,19 +220,24 @@ final class IngestLoop {
         var lines: [UInt8] = []
         var paths: [RelativePath] = []
         let deadline = ContinuousClock.now + .milliseconds(100)
-        while paths.count < configuration.batchSize, ContinuousClock.now < deadline, let path = pending.take(1).first {
-            paths.append(path)
-            switch reader.read(path) {
-            case .vanished: continue
-            case .directory: pending.add(watcher.watchTree(path))
-            case .file(let analysis):
-                if let earlier = unmoved.claim(analysis) {
-                    moveLeftOver(analysis.file, earlier)
-                    continue
+        while paths.count < configuration.batchSize, ContinuousClock.now < deadline {
+            let chunk = pending.take(min(64, configuration.batchSize - paths.count))
+            if chunk.isEmpty { break }
+            paths += chunk
+            // Seqs, dedup and journal order are decided here, in arrival order, one file at a time.
+            for (path, entry) in zip(chunk, readConcurrently(chunk)) {
+                switch entry {
+                case .vanished: continue
+                case .directory: pending.add(watcher.watchTree(path))
+                case .file(let analysis):
+                    if let earlier = unmoved.claim(analysis) {
+                        moveLeftOver(analysis.file, earlier)
+                        continue
+                    }
+                    let record = ingestor.record(for: analysis, time: Self.now())
+                    lines += record.jsonLine()
+                    records.append(record)
                 }
-                let record = ingestor.record(for: analysis, time: Self.now())
-                lines += record.jsonLine()
-                records.append(record)
             }
         }
         guard !records.isEmpty else {
@@ -250,6 +256,19 @@ final class IngestLoop {
         moveOut(records)
         if ingestor.nextSeq - checkpointedSeq >= configuration.checkpointInterval { saveCheckpoint() }
         return true
+    }
+
+    /// Reads and parses files on all cores: each file is independent until it gets its seq.
+    private func readConcurrently(_ paths: [RelativePath]) -> [InboxEntry] {
+        let reader = self.reader
+        var entries = [InboxEntry](repeating: .vanished, count: paths.count)
+        entries.withUnsafeMutableBufferPointer { results in
+            let results = UncheckedSendable(results)
+            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+                results.value[index] = reader.read(paths[index])
+            }
+        }
+        return entries
     }
 
     private func moveOut(_ records: [JournalRecord]) {
@@ -315,4 +334,11 @@ final class IngestLoop {
         clock_gettime(CLOCK_REALTIME, &time)
         return JournalTime.rfc3339(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
     }
+}
+
+/// Lets `readConcurrently` hand its result buffer to the worker threads; each writes only its
+/// own index, and the buffer outlives them (concurrentPerform returns when all are done).
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -58,6 +58,8 @@ public struct FileDescriptor: Sendable, Hashable {
             let got = try retryingInterrupts("read") { Glibc.read(rawValue, buffer.baseAddress! + count, capacity - count) }
             if got == 0 { break }
             count += got
+            // As long as fstat said: done, without one more read to see the end.
+            if count == sizeHint { break }
         }
         return Array(buffer[..<count])
     }

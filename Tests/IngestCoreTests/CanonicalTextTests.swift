@@ -1,4 +1,4 @@
-import IngestCore
+@testable import IngestCore
 import Testing
 
 @Suite struct CanonicalTextTests {
@@ -43,3 +43,36 @@ import Testing
 }
 
 import IngestTestSupport
+
+@Suite struct CanonicalFastPathTests {
+    /// Every scalar the fast path accepts, alone and in random strings (with the composing marks
+    /// and letters it must refuse mixed in), gives the same canonical form as the rule with NFKC.
+    @Test func fastPathAgreesWithNFKC() {
+        let neutral = (UInt32(0)...0x206F).filter { CanonicalText.isNFKCNeutral($0) }.compactMap(Unicode.Scalar.init)
+        for scalar in neutral {
+            let text = "a" + String(scalar) + "ب"
+            #expect(CanonicalText.canonicalUTF8(fastPath: text) == CanonicalText.canonicalUTF8(normalizing: text), "U+\(String(scalar.value, radix: 16))")
+        }
+        let alphabet = Array("اأإآءؤئةىيوهبتلمن ٠١٢«»،.؟\u{064E}\u{0651}\u{0640}\u{200F}\u{2026}\u{00A0}".unicodeScalars)
+            + [Unicode.Scalar(0x0654)!, Unicode.Scalar(0x0653)!, Unicode.Scalar(0x0675)!]
+        var random = SeededGenerator(seed: 5)
+        for _ in 0..<20_000 {
+            let scalars = (0..<Int.random(in: 1...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            let text = String(String.UnicodeScalarView(scalars))
+            #expect(CanonicalText.canonicalUTF8(text) == CanonicalText.canonicalUTF8(normalizing: text), "\(scalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
+    @Test func composingMarksTakeTheSlowPath() {
+        #expect(CanonicalText.canonicalUTF8(fastPath: "و\u{0654}") == nil)
+        #expect(CanonicalText.canonicalize("و\u{0654}") == "ؤ")
+    }
+
+    @Test func identityEqualsCanonicalOfTheWhole() {
+        for index in Seeds.names.indices {
+            let article = try! ArticleParser.parse(Seeds.bytes(index), fileName: "a.txt").get()
+            let whole = CanonicalText.canonicalUTF8(article.title.isEmpty ? article.body : article.title + " " + article.body)
+            #expect(article.id == ContentID(digestOf: whole))
+        }
+    }
+}

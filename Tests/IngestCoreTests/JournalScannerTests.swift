@@ -1,4 +1,5 @@
-import IngestCore
+@testable import IngestCore
+import Foundation
 import Testing
 
 @Suite struct JournalScannerTests {
@@ -67,5 +68,42 @@ import Testing
                                    sha256: "ff", bytes: 1, article: Article(title: "", body: "x"), words: 1)
         let entry = try #require(JournalEntry(line: record.jsonLine().dropLast()))
         #expect(entry == JournalEntry(seq: 4, event: .article, id: id, path: RelativePath("a.txt"), sha256: "ff", bytes: 1))
+    }
+}
+
+@Suite struct JournalEntryFastParseTests {
+    /// The fast reader and JSONSerialization agree on every kind of record ingestd writes,
+    /// including names that need escapes or are not UTF-8 (those take the general path).
+    @Test func agreesWithTheGeneralParser() throws {
+        var ingestor = Ingestor()
+        let names = ["a.txt", "dir/خبر.json", "q\"uote.txt", "back\\slash", "tab\there"].map(RelativePath.init)
+            + [RelativePath(bytes: [0x61, 0xFF])]
+        let contents = ["عنوان\nنص", "عنوان\nنص", "", String(repeating: "x", count: 10)]
+        for (index, name) in names.enumerated() {
+            for content in contents {
+                let line = ingestor.record(for: FileAnalysis(file: name, content: Array((content + "\(index)").utf8)), time: "t").jsonLine().dropLast()
+                let general = try #require(Self.general(Array(line)))
+                #expect(JournalEntry(line: line) == general)
+                if let fast = JournalEntry.fastParse(Array(line)) { #expect(fast == general) }
+            }
+        }
+        let article = ingestor.record(for: FileAnalysis(file: RelativePath("x.txt"), content: Array("خبر".utf8)), time: "t").jsonLine().dropLast()
+        #expect(JournalEntry.fastParse(Array(article)) != nil, "ordinary records take the fast path")
+    }
+
+    @Test func oddLinesFallBack() {
+        #expect(JournalEntry.fastParse(Array(#"{"event":"article","seq":1,"time":"t","file":"a"}"#.utf8)) == nil)
+        #expect(JournalEntry(line: Array(#"{"event":"article","seq":1,"time":"t","file":"a"}"#.utf8))?.seq == 1)
+        #expect(JournalEntry.fastParse(Array(#"{"seq":99999999999999999999999,"time":"t","event":"article","file":"a"}"#.utf8)) == nil)
+    }
+
+    private static func general(_ line: [UInt8]) -> JournalEntry? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+              let seq = (object["seq"] as? NSNumber)?.uint64Value,
+              let event = (object["event"] as? String).flatMap(JournalRecord.Event.init(rawValue:)) else { return nil }
+        let exact = (object["file_bytes"] as? String).flatMap { Data(base64Encoded: $0) }.map { RelativePath(bytes: Array($0)) }
+        return JournalEntry(seq: seq, event: event, id: (object["id"] as? String).flatMap { ContentID(hex: $0) },
+                            path: exact ?? (object["file"] as? String).map(RelativePath.init),
+                            sha256: object["sha256"] as? String, bytes: (object["bytes"] as? NSNumber)?.intValue)
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import Glibc
+
+/// The release binary started as a separate process, with a notify socket to see READY=1.
+final class BenchDaemon {
+    let process = Process()
+    private let socket: Int32
+    let stateDir: String
+
+    /// Starts `binary run --state-dir stateDir` and returns once READY=1 arrived, with the time it took.
+    static func start(binary: String, stateDir: String, socketPath: String) throws -> (BenchDaemon, Duration) {
+        let daemon = try BenchDaemon(binary: binary, stateDir: stateDir, socketPath: socketPath)
+        let started = ContinuousClock.now
+        try daemon.process.run()
+        guard daemon.waitFor("READY=1", timeout: 600) else { throw BenchError("no READY=1 from \(binary)") }
+        return (daemon, ContinuousClock.now - started)
+    }
+
+    private init(binary: String, stateDir: String, socketPath: String) throws {
+        self.stateDir = stateDir
+        unlink(socketPath)
+        socket = Glibc.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in socketPath.utf8.enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw BenchError("bind \(socketPath): errno \(errno)") }
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "--state-dir", stateDir, "--log-level", "warning"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = socketPath
+        process.environment = environment
+    }
+
+    /// Reads notifications until one contains `line`; false after `timeout` seconds.
+    func waitFor(_ line: String, timeout: Double) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(timeout)
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        while Date() < deadline {
+            guard poll(&descriptor, 1, 100) > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count > 0, String(decoding: buffer[..<count], as: UTF8.self).split(separator: "\n").contains(Substring(line)) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// A field of /proc/<pid>/status in kB, e.g. VmRSS or VmHWM.
+    func memoryKB(_ field: String) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        close(socket)
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

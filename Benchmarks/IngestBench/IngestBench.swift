@@ -1,0 +1,213 @@
+import Foundation
+import Glibc
+import IngestCore
+
+/// `make bench`: runs the release binary as a separate process and prints a table of burst
+/// throughput against sha256sum on the same files, latency, index memory and restart time.
+@main
+struct IngestBench {
+    struct Options {
+        var binary = ".build/release/ingestd"
+        var corpus: String?
+        var files = 20_000
+        var latencySamples = 300
+        var indexArticles = 200_000
+        var restartRecords = [220_000, 1_000_000]
+    }
+
+    static func main() throws {
+        let options = try parse(CommandLine.arguments.dropFirst())
+        let root = FileManager.default.currentDirectoryPath
+        let work = try makeWorkDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let corpus = try Corpus.load(directory: options.corpus, repositoryRoot: root)
+        print("corpus: \(corpus.origin), median \(corpus.medianBytes) bytes")
+        var table: [(String, String, String)] = []
+
+        let files = corpus.files(options.files)
+        let staging = work + "/staging"
+        try writeFiles(files, to: staging)
+        let totalBytes = files.reduce(0) { $0 + $1.count }
+        let hashRate = try sha256sumRate(staging, count: files.count)
+        let burst = try burstThroughput(options, work: work, staging: staging, count: files.count)
+        table.append(("burst: files journaled durably", "\(Int(burst.rate)) files/s, \(format(Double(totalBytes) / burst.seconds / 1e6)) MB/s", ""))
+        table.append(("sha256sum on the same files", "\(Int(hashRate)) files/s", ""))
+        table.append(("ratio to sha256sum", format(burst.rate / hashRate), "≥ 0.50"))
+        table.append(("peak RSS during the burst", "\(burst.peakRSSKB / 1024) MiB", "bounded"))
+
+        let latency = try latencies(options, work: work, corpus: corpus)
+        table.append(("latency rename → journal line, p50", "\(format(latency.p50)) ms", ""))
+        table.append(("latency rename → journal line, p99", "\(format(latency.p99)) ms", "≤ 5 ms"))
+
+        let memory = try indexBytesPerArticle(options, work: work)
+        table.append(("index RSS per article (\(options.indexArticles) articles)", "\(Int(memory)) bytes", "≤ 128"))
+
+        for records in options.restartRecords {
+            let restart = try restartTimes(options, work: work, records: records)
+            table.append(("READY after start, \(records) records, no checkpoint", "\(format(restart.cold)) s", ""))
+            table.append(("READY after restart, \(records) records", "\(format(restart.warm)) s", records <= 220_000 ? "≤ 1 s" : "report"))
+        }
+        printTable(table)
+    }
+
+    // MARK: - Measurements
+
+    static func sha256sumRate(_ directory: String, count: Int) throws -> Double {
+        let best = try (0..<3).map { _ in
+            try timed { try shell("cd '\(directory)' && ls -f | grep -v '^\\.' | xargs sha256sum > /dev/null") }
+        }.min()!
+        return Double(count) / best
+    }
+
+    static func burstThroughput(_ options: Options, work: String, staging: String, count: Int)
+        throws -> (rate: Double, seconds: Double, peakRSSKB: Int)
+    {
+        let state = work + "/burst"
+        let (daemon, _) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: work + "/burst.sock")
+        defer { daemon.stop() }
+        let journal = JournalWatch(path: state + "/journal.jsonl")
+        let names = try FileManager.default.contentsOfDirectory(atPath: staging)
+        let seconds = try timed {
+            for name in names where rename(staging + "/" + name, state + "/inbox/" + name) != 0 {
+                throw BenchError("rename \(name): errno \(errno)")
+            }
+            guard journal.wait(until: count, timeout: 600) else { throw BenchError("burst: only \(journal.lines) of \(count) journaled") }
+        }
+        return (Double(count) / seconds, seconds, daemon.memoryKB("VmHWM"))
+    }
+
+    static func latencies(_ options: Options, work: String, corpus: Corpus) throws -> (p50: Double, p99: Double) {
+        let state = work + "/latency"
+        let (daemon, _) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: work + "/latency.sock")
+        defer { daemon.stop() }
+        let journal = JournalWatch(path: state + "/journal.jsonl")
+        var samples: [Double] = []
+        for index in 0..<options.latencySamples {
+            let staged = work + "/latency-\(index).txt"
+            try Data(corpus.articles[index % corpus.articles.count] + Array("\n\(index)".utf8)).write(to: URL(fileURLWithPath: staged))
+            usleep(20_000)  // idle between files
+            let seconds = try timed {
+                guard rename(staged, state + "/inbox/l\(index).txt") == 0 else { throw BenchError("rename: errno \(errno)") }
+                guard journal.wait(until: index + 1, timeout: 10) else { throw BenchError("latency: file \(index) not journaled") }
+            }
+            samples.append(seconds * 1000)
+        }
+        samples.sort()
+        return (samples[samples.count / 2], samples[min(samples.count - 1, samples.count * 99 / 100)])
+    }
+
+    /// RSS with `indexArticles` articles in the index (loaded from a checkpoint) minus RSS with none.
+    static func indexBytesPerArticle(_ options: Options, work: String) throws -> Double {
+        let empty = work + "/memory-empty", full = work + "/memory-full"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        try writeJournal(records: options.indexArticles, to: full)
+        try startAndStop(options, state: full, socket: work + "/memory.sock")  // writes the checkpoint
+        let baseline = try residentKB(options, state: empty, socket: work + "/memory.sock")
+        let loaded = try residentKB(options, state: full, socket: work + "/memory.sock")
+        return Double(loaded - baseline) * 1024 / Double(options.indexArticles)
+    }
+
+    static func restartTimes(_ options: Options, work: String, records: Int) throws -> (cold: Double, warm: Double) {
+        let state = work + "/restart-\(records)"
+        try writeJournal(records: records, to: state)
+        let socket = work + "/restart.sock"
+        let cold = try startAndStop(options, state: state, socket: socket)
+        let warm = try startAndStop(options, state: state, socket: socket)
+        try? FileManager.default.removeItem(atPath: state)
+        return (cold, warm)
+    }
+
+    // MARK: - Helpers
+
+    @discardableResult
+    static func startAndStop(_ options: Options, state: String, socket: String) throws -> Double {
+        let (daemon, ready) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: socket)
+        daemon.stop()
+        return seconds(ready)
+    }
+
+    static func residentKB(_ options: Options, state: String, socket: String) throws -> Int {
+        let (daemon, _) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: socket)
+        defer { daemon.stop() }
+        usleep(300_000)
+        return daemon.memoryKB("VmRSS")
+    }
+
+    /// A journal of `records` short articles, as the daemon would have written it.
+    static func writeJournal(records: Int, to state: String) throws {
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        guard let handle = FileHandle(forWritingAtPath: state + "/journal.jsonl") ?? {
+            FileManager.default.createFile(atPath: state + "/journal.jsonl", contents: nil)
+            return FileHandle(forWritingAtPath: state + "/journal.jsonl")
+        }() else { throw BenchError("cannot write a journal in \(state)") }
+        defer { try? handle.close() }
+        var ingestor = Ingestor()
+        var buffer: [UInt8] = []
+        for index in 0..<records {
+            let analysis = FileAnalysis(file: RelativePath("f\(index).txt"), content: Array("خبر \(index)\nنص الخبر رقم \(index)".utf8))
+            buffer += ingestor.record(for: analysis, time: "2026-11-21T00:00:00.000Z").jsonLine()
+            if buffer.count > 1 << 22 { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
+        }
+        handle.write(Data(buffer))
+    }
+
+    static func writeFiles(_ files: [[UInt8]], to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (index, bytes) in files.enumerated() {
+            try Data(bytes).write(to: URL(fileURLWithPath: "\(directory)/a\(index).txt"))
+        }
+        sync()
+    }
+
+    static func makeWorkDirectory() throws -> String {
+        var template = Array("/var/tmp/ingestd-bench.XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw BenchError("mkdtemp failed")
+        }
+        return String(cString: made)
+    }
+
+    static func shell(_ command: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchError("failed: \(command)") }
+    }
+
+    static func timed(_ body: () throws -> Void) rethrows -> Double {
+        let start = ContinuousClock.now
+        try body()
+        return seconds(ContinuousClock.now - start)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func format(_ value: Double) -> String { String(format: value < 10 ? "%.2f" : "%.0f", value) }
+
+    static func printTable(_ rows: [(String, String, String)]) {
+        print("\n| measure | result | target |\n| --- | --- | --- |")
+        for (measure, result, target) in rows { print("| \(measure) | \(result) | \(target) |") }
+    }
+
+    static func parse(_ arguments: ArraySlice<String>) throws -> Options {
+        var options = Options()
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            guard let value = iterator.next() else { throw BenchError("\(argument) needs a value") }
+            switch argument {
+            case "--binary": options.binary = value
+            case "--corpus": options.corpus = value
+            case "--files": options.files = Int(value) ?? options.files
+            case "--latency-samples": options.latencySamples = Int(value) ?? options.latencySamples
+            case "--index-articles": options.indexArticles = Int(value) ?? options.indexArticles
+            case "--restart-records": options.restartRecords = value.split(separator: ",").compactMap { Int($0) }
+            default: throw BenchError("unknown option \(argument); see Benchmarks/IngestBench/IngestBench.swift")
+            }
+        }
+        return options
+    }
+}
