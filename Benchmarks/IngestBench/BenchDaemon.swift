@@ -2,14 +2,19 @@ import Foundation
 import Glibc
 
 /// The release binary started as a separate process, with a notify socket to see READY=1.
-final class BenchDaemon {
+final class BenchDaemon: @unchecked Sendable {
     let process = Process()
     private let socket: Int32
     let stateDir: String
+    private let lock = NSLock()
+    private var messages: [String] = []
+    private var stopped = false
 
     /// Starts `binary run --state-dir stateDir` and returns once READY=1 arrived, with the time it took.
     static func start(binary: String, stateDir: String, socketPath: String) throws -> (BenchDaemon, Duration) {
         let daemon = try BenchDaemon(binary: binary, stateDir: stateDir, socketPath: socketPath)
+        // Like systemd, read the socket all the time: a full datagram queue would block the daemon.
+        Thread { daemon.receive() }.start()
         let started = ContinuousClock.now
         try daemon.process.run()
         guard daemon.waitFor("READY=1", timeout: 600) else { throw BenchError("no READY=1 from \(binary)") }
@@ -36,19 +41,28 @@ final class BenchDaemon {
         process.environment = environment
     }
 
-    /// Reads notifications until one contains `line`; false after `timeout` seconds.
+    /// Waits until a notification contains `line`; false after `timeout` seconds.
     func waitFor(_ line: String, timeout: Double) -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 4096)
         let deadline = Date().addingTimeInterval(timeout)
-        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
         while Date() < deadline {
-            guard poll(&descriptor, 1, 100) > 0 else { continue }
-            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            if count > 0, String(decoding: buffer[..<count], as: UTF8.self).split(separator: "\n").contains(Substring(line)) {
-                return true
-            }
+            if lock.withLock({ messages.contains { $0.split(separator: "\n").contains(Substring(line)) } }) { return true }
+            usleep(1_000)
         }
         return false
+    }
+
+    private func receive() {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        while !lock.withLock({ stopped }) {
+            guard poll(&descriptor, 1, 50) > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if count > 0 {
+                let message = String(decoding: buffer[..<count], as: UTF8.self)
+                lock.withLock { messages.append(message) }
+            }
+        }
+        close(socket)
     }
 
     /// A field of /proc/<pid>/status in kB, e.g. VmRSS or VmHWM.
@@ -61,7 +75,7 @@ final class BenchDaemon {
     func stop() {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
-        close(socket)
+        lock.withLock { stopped = true }
     }
 }
 

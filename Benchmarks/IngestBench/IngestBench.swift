@@ -21,29 +21,34 @@ struct IngestBench {
         let work = try makeWorkDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let corpus = try Corpus.load(directory: options.corpus, repositoryRoot: root)
-        print("corpus: \(corpus.origin), median \(corpus.medianBytes) bytes")
+        progress("corpus: \(corpus.origin), median \(corpus.medianBytes) bytes")
         var table: [(String, String, String)] = []
 
         let files = corpus.files(options.files)
         let staging = work + "/staging"
         try writeFiles(files, to: staging)
         let totalBytes = files.reduce(0) { $0 + $1.count }
+        progress("wrote \(files.count) files; timing sha256sum and the burst")
         let hashRate = try sha256sumRate(staging, count: files.count)
         let burst = try burstThroughput(options, work: work, staging: staging, count: files.count)
+        progress("burst: \(Int(burst.rate)) files/s; sha256sum: \(Int(hashRate)) files/s")
         table.append(("burst: files journaled durably", "\(Int(burst.rate)) files/s, \(format(Double(totalBytes) / burst.seconds / 1e6)) MB/s", ""))
         table.append(("sha256sum on the same files", "\(Int(hashRate)) files/s", ""))
         table.append(("ratio to sha256sum", format(burst.rate / hashRate), "≥ 0.50"))
         table.append(("peak RSS during the burst", "\(burst.peakRSSKB / 1024) MiB", "bounded"))
 
         let latency = try latencies(options, work: work, corpus: corpus)
+        progress("latency p50 \(format(latency.p50)) ms, p99 \(format(latency.p99)) ms")
         table.append(("latency rename → journal line, p50", "\(format(latency.p50)) ms", ""))
         table.append(("latency rename → journal line, p99", "\(format(latency.p99)) ms", "≤ 5 ms"))
 
         let memory = try indexBytesPerArticle(options, work: work)
+        progress("index: \(Int(memory)) bytes per article")
         table.append(("index RSS per article (\(options.indexArticles) articles)", "\(Int(memory)) bytes", "≤ 128"))
 
         for records in options.restartRecords {
             let restart = try restartTimes(options, work: work, records: records)
+            progress("\(records) records: cold \(format(restart.cold)) s, restart \(format(restart.warm)) s")
             table.append(("READY after start, \(records) records, no checkpoint", "\(format(restart.cold)) s", ""))
             table.append(("READY after restart, \(records) records", "\(format(restart.warm)) s", records <= 220_000 ? "≤ 1 s" : "report"))
         }
@@ -136,10 +141,9 @@ struct IngestBench {
     /// A journal of `records` short articles, as the daemon would have written it.
     static func writeJournal(records: Int, to state: String) throws {
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        guard let handle = FileHandle(forWritingAtPath: state + "/journal.jsonl") ?? {
-            FileManager.default.createFile(atPath: state + "/journal.jsonl", contents: nil)
-            return FileHandle(forWritingAtPath: state + "/journal.jsonl")
-        }() else { throw BenchError("cannot write a journal in \(state)") }
+        guard FileManager.default.createFile(atPath: state + "/journal.jsonl", contents: nil),
+              let handle = FileHandle(forWritingAtPath: state + "/journal.jsonl")
+        else { throw BenchError("cannot write a journal in \(state)") }
         defer { try? handle.close() }
         var ingestor = Ingestor()
         var buffer: [UInt8] = []
@@ -184,6 +188,10 @@ struct IngestBench {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func progress(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     static func format(_ value: Double) -> String { String(format: value < 10 ? "%.2f" : "%.0f", value) }

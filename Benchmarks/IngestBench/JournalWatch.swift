@@ -10,7 +10,7 @@ final class JournalWatch {
 
     init(path: String) {
         self.path = path
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         inotify = inotify_init1(Int32(IN_CLOEXEC))
         inotify_add_watch(inotify, path, UInt32(IN_MODIFY))
         countNewLines()

@@ -29,6 +29,8 @@ public enum ArticleParser {
     /// A heading is one short line (at most 150 characters and 25 words) that does not end like a
     /// sentence or a clause.
     public static func isHeading(_ line: Substring) -> Bool {
+        // Counting characters means finding grapheme boundaries: only for lines that may qualify.
+        guard line.utf8.count <= 150 * 8 else { return false }
         let text = trimmed(line)
         guard !text.isEmpty, text.count <= 150 else { return false }
         guard text.split(whereSeparator: \.isWhitespace).count <= 25 else { return false }
@@ -55,9 +57,12 @@ public enum ArticleParser {
         return .success(Article(title: title, body: body, metadata: metadata))
     }
 
-    /// The lines of `text` with boilerplate lines removed.
+    /// The lines of `text` with boilerplate lines removed. Split on the UTF-8 newline byte, not on
+    /// Characters: grapheme segmentation of every line would cost more than the rest of parsing.
     private static func contentLines(of text: String) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !Boilerplate.isBoilerplate($0) }
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map { Substring($0) }
+            .filter { !Boilerplate.isBoilerplate($0) }
     }
 
     private static func rejectionForNoContent(_ text: String) -> Rejection {
@@ -78,7 +83,9 @@ public enum ArticleParser {
     }
 
     private static func trimmed(_ line: Substring) -> String {
-        String(line.trimmingTrailingWhitespace().drop(while: \.isWhitespace))
+        let end = line.trimmingTrailingWhitespace()
+        let start = end.unicodeScalars.firstIndex { !$0.properties.isWhitespace } ?? end.endIndex
+        return String(end[start...])
     }
 
     private static func string(_ value: Any?) -> String? {
@@ -96,11 +103,15 @@ public enum ArticleParser {
 }
 
 extension Substring {
-    fileprivate var isBlank: Bool { allSatisfy(\.isWhitespace) }
+    fileprivate var isBlank: Bool { unicodeScalars.allSatisfy(\.properties.isWhitespace) }
 
+    /// Works on Unicode scalars, which is cheap, rather than Characters.
     fileprivate func trimmingTrailingWhitespace() -> Substring {
-        var end = endIndex
-        while end > startIndex, self[index(before: end)].isWhitespace { end = index(before: end) }
+        let scalars = unicodeScalars
+        var end = scalars.endIndex
+        while end > scalars.startIndex, scalars[scalars.index(before: end)].properties.isWhitespace {
+            end = scalars.index(before: end)
+        }
         return self[startIndex..<end]
     }
 }

@@ -108,7 +108,17 @@ public enum CanonicalText {
                 return
             }
             flushSpace()
-            output.append(contentsOf: UTF8.encode(scalar)!)
+            let value = scalar.value
+            if value < 0x800 {
+                output.append(UInt8(0xC0 | value >> 6))
+                output.append(UInt8(0x80 | value & 0x3F))
+            } else if value < 0x10000 {
+                output.append(UInt8(0xE0 | value >> 12))
+                output.append(UInt8(0x80 | value >> 6 & 0x3F))
+                output.append(UInt8(0x80 | value & 0x3F))
+            } else {
+                output.append(contentsOf: UTF8.encode(scalar)!)
+            }
         }
 
         private mutating func appendByte(_ byte: UInt8) {

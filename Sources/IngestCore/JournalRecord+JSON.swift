@@ -57,29 +57,45 @@ enum JSONString {
 
     static func append(_ string: String, to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
-        var utf8 = string.utf8.makeIterator()
-        while let byte = utf8.next() {
-            switch byte {
-            case UInt8(ascii: "\""): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20: appendUnicodeEscape(UInt16(byte), to: &buffer)
-            case 0xE2:
-                // U+2028 and U+2029 are valid JSON but break JavaScript line readers; escape them.
-                let second = utf8.next(), third = utf8.next()
-                if second == 0x80, let third, third == 0xA8 || third == 0xA9 {
-                    appendUnicodeEscape(0x2000 | UInt16(third - 0x80), to: &buffer)
-                } else {
-                    buffer.append(byte)
-                    if let second { buffer.append(second) }
-                    if let third { buffer.append(third) }
+        var string = string
+        string.withUTF8 { utf8 in
+            buffer.reserveCapacity(buffer.count + utf8.count + 16)
+            var runStart = 0
+            var index = 0
+            // Copy runs that need no escaping in one go; escape the bytes that do.
+            while index < utf8.count {
+                let byte = utf8[index]
+                let needsEscape = byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                    || (byte == 0xE2 && index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9))
+                if !needsEscape {
+                    index += 1
+                    continue
                 }
-            default: buffer.append(byte)
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                index += appendEscape(at: index, in: utf8, to: &buffer)
+                runStart = index
             }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
         buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the escape for the byte at `index`; returns how many bytes it consumed.
+    private static func appendEscape(at index: Int, in utf8: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) -> Int {
+        let byte = utf8[index]
+        switch byte {
+        case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\\")); buffer.append(byte)
+        case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(byte)
+        case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
+        case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
+        case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
+        case 0xE2:
+            // U+2028 and U+2029 are valid JSON but break JavaScript line readers; escape them.
+            appendUnicodeEscape(0x2000 | UInt16(utf8[index + 2] - 0x80), to: &buffer)
+            return 3
+        default: appendUnicodeEscape(UInt16(byte), to: &buffer)
+        }
+        return 1
     }
 
     private static func appendUnicodeEscape(_ value: UInt16, to buffer: inout [UInt8]) {
