@@ -1,8 +1,13 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include "CIngestShims.h"
 
 int cingest_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
     return renameat2(olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
+}
+
+int cingest_malloc_trim(void) {
+    return malloc_trim(0);
 }

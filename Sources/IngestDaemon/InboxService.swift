@@ -28,9 +28,11 @@ public struct InboxService: Service {
         defer { loop.close() }
         let (inputs, continuation) = AsyncStream.makeStream(of: IngestLoop.Input.self)
         let stopping = ShutdownFlag()
-        let (watcherEvents, tickInterval) = (loop.watcherEvents, loop.tickInterval)
+        let tickInterval = loop.tickInterval
+        // Events go straight from the inotify queue into the loop's input, with no task between.
+        let events = loop.deliverEvents { continuation.yield(.inotify($0)) }
+        defer { events.cancel() }
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await Self.forward(watcherEvents, as: IngestLoop.Input.inotify, to: continuation) }
             group.addTask { await Self.tick(every: tickInterval, to: continuation) }
             group.addTask { await Self.forwardReloads(to: continuation) }
             try await withGracefulShutdownHandler {
@@ -42,13 +44,6 @@ public struct InboxService: Service {
             }
             group.cancelAll()
         }
-    }
-
-    private static func forward<Event: Sendable>(
-        _ events: AsyncStream<Event>, as input: (Event) -> IngestLoop.Input,
-        to continuation: AsyncStream<IngestLoop.Input>.Continuation
-    ) async {
-        for await event in events { continuation.yield(input(event)) }
     }
 
     private static func tick(every interval: Duration, to continuation: AsyncStream<IngestLoop.Input>.Continuation) async {

@@ -35,7 +35,6 @@ final class IngestLoop {
     /// The first seq whose file could not be moved; the marker never passes it.
     private var firstFailedMove: UInt64?
 
-    let watcherEvents: AsyncStream<[InotifyEvent]>
     let tickInterval: Duration
 
     private init(
@@ -54,7 +53,6 @@ final class IngestLoop {
         checkpointedSeq = ingestor.nextSeq
         reader = InboxFileReader(inbox: directories.inbox, maxBytes: configuration.maxBytes)
         mover = FileMover(inbox: directories.inbox, processed: directories.processed, rejected: directories.rejected)
-        watcherEvents = watcher.events()
         tickInterval = notifier.watchdogInterval.map { min($0 / 2, .seconds(1)) } ?? .seconds(1)
     }
 
@@ -97,6 +95,9 @@ final class IngestLoop {
                               moveMarker: moveMarker, unmoved: unmoved)
         loop.pending.add(watcher.watchTree(RelativePath(bytes: [])))
         if UInt64(report.records) >= configuration.checkpointInterval { loop.saveCheckpoint() }
+        // Loading the checkpoint and replaying the journal freed large buffers; hand that memory
+        // back to the system instead of keeping it for the life of the daemon.
+        ProcessMemory.returnFreedMemory()
         notifier.ready(status: loop.statusLine)
         logger.info("ingestd started", metadata: [
             "inbox": "\(configuration.inbox)", "journal": "\(configuration.journal)",
@@ -160,6 +161,11 @@ final class IngestLoop {
         }
         saveCheckpoint()
         logger.info("ingestd stopped", metadata: ["status": "\(statusLine)"])
+    }
+
+    /// Hands inotify events to `handler` as soon as they are read.
+    func deliverEvents(to handler: @escaping @Sendable ([InotifyEvent]) -> Void) -> EventSubscription {
+        watcher.deliverEvents(to: handler)
     }
 
     func close() {
@@ -261,6 +267,8 @@ final class IngestLoop {
     /// Reads and parses files on all cores: each file is independent until it gets its seq.
     private func readConcurrently(_ paths: [RelativePath]) -> [InboxEntry] {
         let reader = self.reader
+        // One file (the idle case): waking another thread would only add latency.
+        if paths.count == 1 { return [reader.read(paths[0])] }
         var entries = [InboxEntry](repeating: .vanished, count: paths.count)
         entries.withUnsafeMutableBufferPointer { results in
             let results = UncheckedSendable(results)

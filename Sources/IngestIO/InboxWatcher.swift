@@ -47,6 +47,11 @@ public final class InboxWatcher {
     /// Raw events as the kernel reports them; pass them to ``interpret(_:)``.
     public func events() -> AsyncStream<[InotifyEvent]> { inotify.events() }
 
+    /// Raw events handed to `handler` as soon as they are read (on the inotify queue).
+    public func deliverEvents(to handler: @escaping @Sendable ([InotifyEvent]) -> Void) -> EventSubscription {
+        inotify.deliverEvents(to: handler)
+    }
+
     public func close() { inotify.close() }
 
     /// Number of directories watched, the inbox included.

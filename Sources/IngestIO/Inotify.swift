@@ -38,19 +38,24 @@ public final class Inotify: Sendable {
         _ = inotify_rm_watch(descriptor.rawValue, watch)
     }
 
-    /// Batches of events, in the order the kernel queued them. Ends when the stream is dropped.
-    public func events() -> AsyncStream<[InotifyEvent]> {
-        let (stream, continuation) = AsyncStream.makeStream(of: [InotifyEvent].self)
-        // Dispatch sources are thread-safe; Dispatch just does not say so to the compiler yet.
-        nonisolated(unsafe) let source = DispatchSource.makeReadSource(fileDescriptor: descriptor.rawValue, queue: queue)
+    /// Calls `handler` on the inotify queue with each batch of events, in the order the kernel
+    /// queued them, until the returned subscription is cancelled.
+    public func deliverEvents(to handler: @escaping @Sendable ([InotifyEvent]) -> Void) -> EventSubscription {
+        let source = DispatchSource.makeReadSource(fileDescriptor: descriptor.rawValue, queue: queue)
         let fd = descriptor.rawValue
         source.setEventHandler {
             let events = Self.readAvailable(fd)
-            if !events.isEmpty { continuation.yield(events) }
+            if !events.isEmpty { handler(events) }
         }
-        source.setCancelHandler { continuation.finish() }
-        continuation.onTermination = { _ in source.cancel() }
         source.resume()
+        return EventSubscription(source: source)
+    }
+
+    /// The same batches as an AsyncStream; it ends when the stream is dropped.
+    public func events() -> AsyncStream<[InotifyEvent]> {
+        let (stream, continuation) = AsyncStream.makeStream(of: [InotifyEvent].self)
+        let subscription = deliverEvents { continuation.yield($0) }
+        continuation.onTermination = { _ in subscription.cancel() }
         return stream
     }
 
@@ -92,4 +97,14 @@ public final class Inotify: Sendable {
     private static func word(_ bytes: ArraySlice<UInt8>, _ offset: Int) -> UInt32 {
         UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
     }
+}
+
+/// Stops a delivery of inotify events when cancelled.
+public final class EventSubscription: Sendable {
+    // Dispatch sources are thread-safe; Dispatch just does not say so to the compiler yet.
+    nonisolated(unsafe) private let source: any DispatchSourceRead
+
+    init(source: any DispatchSourceRead) { self.source = source }
+
+    public func cancel() { source.cancel() }
 }

@@ -5,4 +5,7 @@
 /// Glibc declares renameat2 only under _GNU_SOURCE, which Swift's Glibc module does not see.
 int cingest_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 
+/// Returns freed heap memory to the system (malloc_trim(3)); <malloc.h> is not in Swift's Glibc module.
+int cingest_malloc_trim(void);
+
 #endif
