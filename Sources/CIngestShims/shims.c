@@ -11,3 +11,7 @@ int cingest_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, co
 int cingest_malloc_trim(void) {
     return malloc_trim(0);
 }
+
+int cingest_fix_mmap_threshold(int bytes) {
+    return mallopt(M_MMAP_THRESHOLD, bytes);
+}

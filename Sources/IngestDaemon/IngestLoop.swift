@@ -60,6 +60,7 @@ final class IngestLoop {
     /// READY=1 has been sent.
     static func start(configuration: DaemonConfiguration, notifier: any LifecycleNotifier, logger: Logger) throws -> IngestLoop {
         let started = ContinuousClock.now
+        ProcessMemory.mapLargeAllocationsSeparately()
         let directories = try StateDirectories.prepare(configuration)
         var (ingestor, resume) = loadCheckpoint(configuration, logger: logger)
         let moveMarker: MoveMarker
@@ -127,10 +128,11 @@ final class IngestLoop {
     }
 
     /// Saves the index with the journal position it covers. A failure costs only restart time:
-    /// the journal remains the record. Not while records from before the last stop wait for their
-    /// files: the next start must replay them to recognise those files.
+    /// the journal remains the record. Not while a journaled file may still be in the inbox (left
+    /// over from before the last stop, or a move that failed): the next start must replay its
+    /// record to recognise that file.
     private func saveCheckpoint() {
-        guard unmoved.isEmpty else { return }
+        guard unmoved.isEmpty, firstFailedMove == nil else { return }
         let checkpoint = ingestor.checkpoint(
             journalDevice: journal.identity.device, journalInode: journal.identity.inode,
             journalOffset: UInt64(journal.length))
