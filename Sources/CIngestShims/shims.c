@@ -13,5 +13,7 @@ int cingest_malloc_trim(void) {
 }
 
 int cingest_fix_mmap_threshold(int bytes) {
-    return mallopt(M_MMAP_THRESHOLD, bytes);
+    /* Fixing the mmap threshold also freezes the trim threshold at its 128 KiB default, which
+       would shrink and regrow the heap around every batch; keep the heap instead. */
+    return mallopt(M_MMAP_THRESHOLD, bytes) && mallopt(M_TRIM_THRESHOLD, 8 * bytes);
 }
