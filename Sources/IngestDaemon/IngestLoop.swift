@@ -152,6 +152,7 @@ final class IngestLoop {
             switch input {
             case .inotify(let events): try handle(events)
             case .tick:
+                guard watcher.inboxIsIntact else { throw DaemonError.inboxRemoved(configuration.inbox) }
                 pingWatchdogIfDue(force: true)
                 reportStatus(force: true)
             case .reload: reload()

@@ -54,6 +54,15 @@ public final class InboxWatcher {
 
     public func close() { inotify.close() }
 
+    /// Whether the inbox path still names the directory being watched. Deleting it sends no
+    /// inotify event while ingestd holds it open, so this is checked rather than awaited.
+    public var inboxIsIntact: Bool {
+        guard let open = try? inbox.status(), open.st_nlink > 0,
+              let named = try? FileDescriptor.currentDirectory.status(of: inboxPath)
+        else { return false }
+        return open.st_dev == named.st_dev && open.st_ino == named.st_ino
+    }
+
     /// Number of directories watched, the inbox included.
     public var watchedDirectories: Int { directories.count }
 

@@ -159,6 +159,17 @@ extension EndToEnd {
             #expect(await harness.stop() == 0)
         }
 
+        /// Deleting the inbox gives no inotify event while the daemon holds it open; the daemon
+        /// notices within a tick and stops with an error, so that systemd restarts it.
+        @Test func deletedInboxStopsTheDaemonWithAnError() async throws {
+            let harness = try DaemonHarness()
+            try await harness.start()
+            try FileManager.default.removeItem(atPath: harness.inbox)
+            let status = await harness.daemon?.waitForExit(timeout: .seconds(10))
+            #expect(status == 1)
+            #expect(harness.daemon?.log.contains("was deleted or moved away") == true)
+        }
+
         @Test func withoutNotifySocketItRunsSilently() async throws {
             let root = TemporaryDirectory("ingestd-e2e")
             let daemon = try DaemonProcess(arguments: ["--state-dir", root.file("state")], environment: [:],
