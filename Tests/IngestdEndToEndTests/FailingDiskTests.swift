@@ -5,25 +5,24 @@ import Testing
 
 extension EndToEnd {
     @Suite struct FailingDiskTests {
-        /// fdatasync of the journal fails with EIO five times in a row (strace injects the faults):
-        /// the daemon keeps running, keeps the files in the inbox, says so, and resumes by itself.
+        /// fdatasync of the journal fails with EIO (strace injects the faults): the daemon keeps
+        /// running, keeps the files in the inbox, says so, and resumes by itself. strace counts
+        /// calls per thread, and the loop may run on any thread of the pool, so the first two calls
+        /// of every thread fail: the first journal write fails for certain, and later ones succeed.
         @Test func ioErrorsOnTheJournalAreRetriedAndNothingIsLostOrTorn() async throws {
             let harness = try DaemonHarness(launcher: [
                 "/usr/bin/strace", "-f", "-o", "/dev/null", "-e", "trace=fdatasync",
-                "-e", "inject=fdatasync:error=EIO:when=2..6",
+                "-e", "inject=fdatasync:error=EIO:when=1..2",
             ])
             try await harness.start()
-            try harness.dropByRename(Seeds.bytes(0), as: "first.txt")
-            _ = try await harness.records(atLeast: 1)
-
             for index in 0..<5 { try harness.dropByRename(Array((Seeds.text(1) + " \(index)").utf8), as: "b\(index).txt") }
             let failing = await harness.notify.waitFor(.seconds(10)) { $0.contains("journal write failed") && $0.contains("EIO") }
             #expect(failing != nil, "STATUS should report the failing journal")
 
-            let records = try await harness.records(atLeast: 6)
-            #expect(records.count == 6)
-            #expect(records.map { $0.int("seq") } == Array(1...6))
-            #expect(Set(records.compactMap { $0.string("file") }) == Set(["first.txt"] + (0..<5).map { "b\($0).txt" }))
+            let records = try await harness.records(atLeast: 5)
+            #expect(records.count == 5)
+            #expect(records.map { $0.int("seq") } == Array(1...5))
+            #expect(Set(records.compactMap { $0.string("file") }) == Set((0..<5).map { "b\($0).txt" }))
             #expect(harness.journalProblem() == nil)
             #expect(harness.daemon?.log.contains("Cannot write the journal") == true)
             #expect(harness.daemon?.log.contains("writable again") == true)
