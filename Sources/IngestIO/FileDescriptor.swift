@@ -24,11 +24,12 @@ public struct FileDescriptor: Sendable, Hashable {
         try open(Array(path.utf8), flags: flags, mode: mode, displayPath: path)
     }
 
-    /// fstatat(2) without following a final symbolic link.
-    public func status(of path: [UInt8]) throws(SystemError) -> stat {
+    /// fstatat(2); a final symbolic link is not followed unless `followingLinks`.
+    public func status(of path: [UInt8], followingLinks: Bool = false) throws(SystemError) -> stat {
         var info = stat()
+        let flags = followingLinks ? 0 : AT_SYMLINK_NOFOLLOW
         _ = try retryingInterrupts("stat", path: String(decoding: path, as: UTF8.self)) {
-            path.withCString { fstatat(rawValue, $0, &info, AT_SYMLINK_NOFOLLOW) }
+            path.withCString { fstatat(rawValue, $0, &info, flags) }
         }
         return info
     }

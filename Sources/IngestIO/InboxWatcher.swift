@@ -58,7 +58,8 @@ public final class InboxWatcher {
     /// inotify event while ingestd holds it open, so this is checked rather than awaited.
     public var inboxIsIntact: Bool {
         guard let open = try? inbox.status(), open.st_nlink > 0,
-              let named = try? FileDescriptor.currentDirectory.status(of: inboxPath)
+              // Followed like the open was: the inbox path may be a link to the real directory.
+              let named = try? FileDescriptor.currentDirectory.status(of: inboxPath, followingLinks: true)
         else { return false }
         return open.st_dev == named.st_dev && open.st_ino == named.st_ino
     }

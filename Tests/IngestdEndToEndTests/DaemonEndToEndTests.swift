@@ -170,6 +170,25 @@ extension EndToEnd {
             #expect(harness.daemon?.log.contains("was deleted or moved away") == true)
         }
 
+        /// An inbox reached through a symbolic link is watched like any other, and not taken for
+        /// a deleted one.
+        @Test func inboxBehindASymbolicLinkWorks() async throws {
+            let root = TemporaryDirectory("ingestd-e2e")
+            try FileManager.default.createDirectory(atPath: root.file("real-inbox"), withIntermediateDirectories: true)
+            #expect(symlink(root.file("real-inbox"), root.file("inbox-link")) == 0)
+            let daemon = try DaemonProcess(arguments: ["run", "--state-dir", root.file("state"), "--inbox", root.file("inbox-link")],
+                                           environment: [:], stderrPath: root.file("stderr.log"))
+            for _ in 0..<200 where !FileManager.default.fileExists(atPath: root.file("state/journal.jsonl")) {
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            try await Task.sleep(for: .milliseconds(1500))  // past the first tick's check
+            try root.write("real-inbox/a.txt", Seeds.bytes(4))
+            #expect(try await JournalLines.waitFor(1, in: root.file("state/journal.jsonl")).first?.string("event") == "article")
+            #expect(daemon.process.isRunning)
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit() == 0)
+        }
+
         @Test func withoutNotifySocketItRunsSilently() async throws {
             let root = TemporaryDirectory("ingestd-e2e")
             let daemon = try DaemonProcess(arguments: ["--state-dir", root.file("state")], environment: [:],
