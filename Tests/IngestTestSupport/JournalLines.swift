@@ -19,11 +19,12 @@ public enum JournalLines {
 
     /// Waits until the journal holds at least `count` records; returns them (possibly fewer after
     /// `timeout`).
+    /// While waiting, a last line without its newline is a write still in progress (a reader can
+    /// see part of it), so it is read again; the final read is strict.
     public static func waitFor(_ count: Int, in path: String, timeout: Duration = .seconds(60)) async throws -> [Record] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let records = try read(path)
-            if records.count >= count { return records }
+            if let records = try? read(path), records.count >= count { return records }
             try await Task.sleep(for: .milliseconds(25))
         }
         return try read(path)

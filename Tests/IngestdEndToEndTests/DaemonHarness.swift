@@ -97,8 +97,9 @@ final class DaemonHarness: @unchecked Sendable {
     func records(through file: String, timeout: Duration = .seconds(60)) async throws -> [JournalLines.Record] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let records = try JournalLines.read(journal)
-            if records.contains(where: { $0.string("file") == file }) { return records }
+            if let records = try? JournalLines.read(journal), records.contains(where: { $0.string("file") == file }) {
+                return records
+            }
             try await Task.sleep(for: .milliseconds(25))
         }
         return try JournalLines.read(journal)
