@@ -34,10 +34,6 @@ public final class Inotify: Sendable {
         }
     }
 
-    public func removeWatch(_ watch: Int32) {
-        _ = inotify_rm_watch(descriptor.rawValue, watch)
-    }
-
     /// Calls `handler` on the inotify queue with each batch of events, in the order the kernel
     /// queued them, until the returned subscription is cancelled.
     public func deliverEvents(to handler: @escaping @Sendable ([InotifyEvent]) -> Void) -> EventSubscription {
