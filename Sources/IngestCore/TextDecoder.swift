@@ -44,8 +44,11 @@ public enum TextDecoder {
                 decoded = DecodedText(text: Windows1256.decode(bytes), encoding: .windows1256)
             }
         }
-        if hasManyControlCharacters(decoded.text) { return .failure(.controlCharacters) }
-        return .success(DecodedText(text: normalizingLineEndings(decoded.text), encoding: decoded.encoding))
+        var text = decoded.text
+        let scan = text.withUTF8(scanControls)
+        if scan.hasManyControlCharacters { return .failure(.controlCharacters) }
+        if scan.hasCR { text = text.replacingCRLF() }
+        return .success(DecodedText(text: text, encoding: decoded.encoding))
     }
 
     private enum BOM { case utf8WithBOM, utf16LittleEndian, utf16BigEndian, utf32 }
@@ -87,20 +90,15 @@ public enum TextDecoder {
         return (evenZeros * 10 >= pairs * 3 && oddZeros == 0) || (oddZeros * 10 >= pairs * 3 && evenZeros == 0)
     }
 
-    /// More than 1% C0 control characters (other than tab, LF, VT, FF, CR) means binary data that
-    /// happened to have no NUL bytes, such as random bytes read as Windows-1256.
-    private static func hasManyControlCharacters(_ text: String) -> Bool {
-        var controls = 0, total = 0
-        for byte in text.utf8 {
-            total += 1
-            if byte < 0x20 && !(0x09...0x0D).contains(byte) { controls += 1 }
+    /// One pass over the UTF-8 bytes for two questions. More than 1% C0 control characters (other
+    /// than tab, LF, VT, FF, CR) means binary data that happened to have no NUL bytes, such as
+    /// random bytes read as Windows-1256. A CR means line endings to normalise.
+    private static func scanControls(_ bytes: UnsafeBufferPointer<UInt8>) -> (hasManyControlCharacters: Bool, hasCR: Bool) {
+        var controls = 0, carriageReturns = 0
+        for byte in bytes where byte < 0x20 {
+            if byte == UInt8(ascii: "\r") { carriageReturns += 1 } else if !(0x09...0x0D).contains(byte) { controls += 1 }
         }
-        return controls > 0 && controls * 100 >= total
-    }
-
-    private static func normalizingLineEndings(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "\r")) else { return text }
-        return text.replacingCRLF()
+        return (controls > 0 && controls * 100 >= bytes.count, carriageReturns > 0)
     }
 }
 

@@ -29,8 +29,9 @@ public struct InboxService: Service {
         let (inputs, continuation) = AsyncStream.makeStream(of: IngestLoop.Input.self)
         let stopping = ShutdownFlag()
         let tickInterval = loop.tickInterval
-        // Events go straight from the inotify queue into the loop's input, with no task between.
-        let events = loop.deliverEvents { continuation.yield(.inotify($0)) }
+        // Events go from the inotify queue straight into the loop's backlog, with no task between;
+        // the input only wakes the loop.
+        let events = loop.deliverEvents { continuation.yield(.eventsArrived) }
         defer { events.cancel() }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await Self.tick(every: tickInterval, to: continuation) }

@@ -10,7 +10,8 @@ import Logging
 /// The watchdog is pinged from here, between batches, so a stuck loop stops the pings.
 final class IngestLoop {
     enum Input: Sendable {
-        case inotify([InotifyEvent])
+        /// Inotify events wait in the backlog.
+        case eventsArrived
         case tick
         case reload
         case shutdown
@@ -23,6 +24,7 @@ final class IngestLoop {
     private let watcher: InboxWatcher
     private let reader: InboxFileReader
     private let mover: FileMover
+    private let backlog = EventBacklog()
     private var ingestor: Ingestor
     private var pending = PendingFiles()
     private var lastPing = ContinuousClock.now
@@ -34,6 +36,9 @@ final class IngestLoop {
     private var unmoved: UnmovedRecords
     /// The first seq whose file could not be moved; the marker never passes it.
     private var firstFailedMove: UInt64?
+    /// The last seq whose file was moved since the directories were last synced.
+    private var unsyncedMovesThrough: UInt64?
+    private var movesSyncedAt = ContinuousClock.now
 
     let tickInterval: Duration
 
@@ -132,7 +137,9 @@ final class IngestLoop {
     /// over from before the last stop, or a move that failed): the next start must replay its
     /// record to recognise that file.
     private func saveCheckpoint() {
-        guard unmoved.isEmpty, firstFailedMove == nil else { return }
+        // Records before the checkpoint are not replayed, so their files must be out of the
+        // inbox for good: the moves are made durable first.
+        guard unmoved.isEmpty, firstFailedMove == nil, syncMoves() else { return }
         let checkpoint = ingestor.checkpoint(
             journalDevice: journal.identity.device, journalInode: journal.identity.inode,
             journalOffset: UInt64(journal.length))
@@ -150,9 +157,10 @@ final class IngestLoop {
         try processPending(stopping: stopping)
         for await input in inputs {
             switch input {
-            case .inotify(let events): try handle(events)
+            case .eventsArrived: try handleArrivedEvents()
             case .tick:
                 guard watcher.inboxIsIntact else { throw DaemonError.inboxRemoved(configuration.inbox) }
+                syncMoves()
                 pingWatchdogIfDue(force: true)
                 reportStatus(force: true)
             case .reload: reload()
@@ -162,13 +170,18 @@ final class IngestLoop {
             try processPending(stopping: stopping)
             if stopping.isSet { break }
         }
+        syncMoves()
         saveCheckpoint()
         logger.info("ingestd stopped", metadata: ["status": "\(statusLine)"])
     }
 
-    /// Hands inotify events to `handler` as soon as they are read.
-    func deliverEvents(to handler: @escaping @Sendable ([InotifyEvent]) -> Void) -> EventSubscription {
-        watcher.deliverEvents(to: handler)
+    /// Collects inotify events as soon as they are read and calls `wake` when the loop should
+    /// come for them (an `.eventsArrived` input).
+    func deliverEvents(wake: @escaping @Sendable () -> Void) -> EventSubscription {
+        let backlog = self.backlog
+        return watcher.deliverEvents { events in
+            if backlog.append(events) { wake() }
+        }
     }
 
     func close() {
@@ -181,6 +194,11 @@ final class IngestLoop {
         let line = ingestor.tally.status(waiting: pending.count)
         guard let failure = retry.failure else { return line }
         return "\(line); journal write failed (\(failure.message), \(failure.name)), retrying"
+    }
+
+    private func handleArrivedEvents() throws {
+        let events = backlog.takeAll()
+        if !events.isEmpty { try handle(events) }
     }
 
     private func handle(_ events: [InotifyEvent]) throws {
@@ -204,6 +222,8 @@ final class IngestLoop {
             while !pending.isEmpty && !stopping.isSet {
                 guard ingestBatch() else { break }
                 pingWatchdogIfDue(force: false)
+                // Files that arrived during the batch join the next one.
+                try handleArrivedEvents()
             }
             reportStatus(force: false)
         }
@@ -249,10 +269,7 @@ final class IngestLoop {
                 }
             }
         }
-        guard !records.isEmpty else {
-            try? mover.syncDirectories()
-            return true
-        }
+        guard !records.isEmpty else { return true }
         do {
             try journal.append(lines)
         } catch {
@@ -292,12 +309,25 @@ final class IngestLoop {
                              metadata: ["file": "\(record.file)", "seq": "\(record.seq)", "error": "\(error)"])
             }
         }
+        unsyncedMovesThrough = records.last?.seq ?? unsyncedMovesThrough
+        if ContinuousClock.now - movesSyncedAt >= .seconds(1) { syncMoves() }
+    }
+
+    /// Makes the moves since the last call durable (one fsync per directory touched), then
+    /// advances the move marker over them. Done at most once a second during a burst, on every
+    /// tick and at stop, rather than per batch: until then a power loss can only bring files back
+    /// into the inbox whose records are past the marker, and those are recognised at the next start.
+    @discardableResult
+    private func syncMoves() -> Bool {
+        movesSyncedAt = ContinuousClock.now
         do {
             try mover.syncDirectories()
-            guard let last = records.last?.seq else { return }
-            try moveMarker.write(min(last, movedThroughLimit))
+            if let last = unsyncedMovesThrough { try moveMarker.write(min(last, movedThroughLimit)) }
+            unsyncedMovesThrough = nil
+            return true
         } catch {
             logger.error("Could not make the moves out of the inbox durable.", metadata: ["error": "\(error)"])
+            return false
         }
     }
 

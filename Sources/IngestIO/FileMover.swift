@@ -4,8 +4,8 @@ import IngestCore
 /// Moves handled files out of the inbox into processed/ or rejected/, keeping their relative path
 /// and name, with a numeric suffix when the name is taken (`report.txt` → `report.1.txt`).
 ///
-/// Renames are made durable by syncing the directories involved, once per batch
-/// (``syncDirectories()``), not once per file.
+/// Renames are made durable by syncing the directories involved (``syncDirectories()``), which the
+/// caller does for many moves at once, not once per file.
 public final class FileMover {
     public enum Destination: Sendable { case processed, rejected }
 
