@@ -60,7 +60,7 @@ let package = Package(
             ]
         ),
         // `make bench`: measures the release binary as a separate process.
-        .executableTarget(name: "IngestBench", dependencies: ["IngestCore"], path: "Benchmarks/IngestBench"),
+        .executableTarget(name: "IngestBench", dependencies: ["IngestCore", "IngestTestSupport"], path: "Benchmarks/IngestBench"),
         .target(
             name: "IngestTestSupport",
             dependencies: ["IngestCore"],

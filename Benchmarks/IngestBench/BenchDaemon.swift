@@ -11,8 +11,9 @@ final class BenchDaemon: @unchecked Sendable {
     private var stopped = false
 
     /// Starts `binary run --state-dir stateDir` and returns once READY=1 arrived, with the time it took.
-    static func start(binary: String, stateDir: String, socketPath: String) throws -> (BenchDaemon, Duration) {
+    static func start(binary: String, stateDir: String, socketPath: String, arguments: [String] = []) throws -> (BenchDaemon, Duration) {
         let daemon = try BenchDaemon(binary: binary, stateDir: stateDir, socketPath: socketPath)
+        daemon.process.arguments! += arguments
         // Like systemd, read the socket all the time: a full datagram queue would block the daemon.
         Thread { daemon.receive() }.start()
         let started = ContinuousClock.now

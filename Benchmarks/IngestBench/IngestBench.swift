@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import IngestCore
+import IngestTestSupport
 
 /// `make bench`: runs the release binary as a separate process and prints a table of burst
 /// throughput against sha256sum on the same files, latency, index memory and restart time.
@@ -37,10 +38,16 @@ struct IngestBench {
         let hashRate = try sha256sumRate(staging, count: files.count)
         let burst = try burstThroughput(options, work: work, staging: staging, count: files.count)
         progress("burst: \(Int(burst.rate)) files/s; sha256sum: \(Int(hashRate)) files/s")
+        try FileManager.default.removeItem(atPath: staging)
+        try writeFiles(files, to: staging)
+        let plain = try burstThroughput(options, work: work, staging: staging, count: files.count, arguments: ["--no-near-duplicates"])
+        progress("burst without near-duplicates: \(Int(plain.rate)) files/s")
         table.append(("burst: files journaled durably", "\(Int(burst.rate)) files/s, \(format(Double(totalBytes) / burst.seconds / 1e6)) MB/s", ""))
         table.append(("sha256sum on the same files", "\(Int(hashRate)) files/s", ""))
         table.append(("ratio to sha256sum", format(burst.rate / hashRate), "≥ 0.50"))
         table.append(("peak RSS during the burst", "\(burst.peakRSSKB / 1024) MiB", "bounded"))
+        table.append(("burst with --no-near-duplicates", "\(Int(plain.rate)) files/s", ""))
+        table.append(("burst with near-duplicates / without", format(burst.rate / plain.rate), "≥ 0.70"))
 
         let latency = try latencies(options, work: work, corpus: corpus)
         progress("latency p50 \(format(latency.p50)) ms, p99 \(format(latency.p99)) ms")
@@ -48,8 +55,16 @@ struct IngestBench {
         table.append(("latency rename → journal line, p99", "\(format(latency.p99)) ms", "≤ 5 ms"))
 
         let memory = try indexBytesPerArticle(options, work: work)
-        progress("index: \(Int(memory)) bytes per article")
-        table.append(("index RSS per article (\(options.indexArticles) articles)", "\(Int(memory)) bytes", "≤ 128"))
+        progress("index: \(Int(memory.exact)) bytes per article, near-duplicate index \(Int(memory.near))")
+        table.append(("dedup index RSS per article (\(options.indexArticles) articles)", "\(Int(memory.exact)) bytes", "≤ 128"))
+        table.append(("near-duplicate index RSS per article", "\(Int(memory.near)) bytes", "≤ 512"))
+
+        if let quality = try nearDuplicateQuality() {
+            progress("near-duplicates: \(quality)")
+            table.append(("near-duplicates, SaudiNewsNet \(quality.articles) distinct articles: pairs with J ≥ 0.7", "\(quality.truePairs)", ""))
+            table.append(("near-duplicates: recall (J ≥ 0.7)", format(quality.recall), "≥ 0.90"))
+            table.append(("near-duplicates: precision (reported pairs with J ≥ 0.5)", format(quality.precision), "≥ 0.95"))
+        }
 
         for records in options.restartRecords {
             let restart = try restartTimes(options, work: work, records: records)
@@ -87,11 +102,12 @@ struct IngestBench {
         return Double(count) / best
     }
 
-    static func burstThroughput(_ options: Options, work: String, staging: String, count: Int)
+    static func burstThroughput(_ options: Options, work: String, staging: String, count: Int, arguments: [String] = [])
         throws -> (rate: Double, seconds: Double, peakRSSKB: Int)
     {
-        let state = work + "/burst"
-        let (daemon, _) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: work + "/burst.sock")
+        let state = work + "/burst" + arguments.joined()
+        let (daemon, _) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: work + "/burst.sock",
+                                                arguments: arguments)
         defer { daemon.stop() }
         let journal = JournalWatch(path: state + "/journal.jsonl")
         let names = try FileManager.default.contentsOfDirectory(atPath: staging)
@@ -124,15 +140,29 @@ struct IngestBench {
         return (samples[samples.count / 2], samples[min(samples.count - 1, samples.count * 99 / 100)])
     }
 
-    /// RSS with `indexArticles` articles in the index (loaded from a checkpoint) minus RSS with none.
-    static func indexBytesPerArticle(_ options: Options, work: String) throws -> Double {
+    /// RSS with `indexArticles` articles in the index (loaded from a checkpoint) minus RSS with none:
+    /// the dedup index alone (near-duplicate detection off), and what the near-duplicate index adds.
+    static func indexBytesPerArticle(_ options: Options, work: String) throws -> (exact: Double, near: Double) {
         let empty = work + "/memory-empty", full = work + "/memory-full"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         try writeJournal(records: options.indexArticles, to: full)
         try startAndStop(options, state: full, socket: work + "/memory.sock")  // writes the checkpoint
-        let baseline = try residentKB(options, state: empty, socket: work + "/memory.sock")
-        let loaded = try residentKB(options, state: full, socket: work + "/memory.sock")
-        return Double(loaded - baseline) * 1024 / Double(options.indexArticles)
+        let off = ["--no-near-duplicates"]
+        let baseline = try residentKB(options, state: empty, socket: work + "/memory.sock", arguments: off)
+        let exact = try residentKB(options, state: full, socket: work + "/memory.sock", arguments: off)
+        let both = try residentKB(options, state: full, socket: work + "/memory.sock")
+        let perArticle = { (kilobytes: Int) in Double(kilobytes) * 1024 / Double(options.indexArticles) }
+        return (perArticle(exact - baseline), perArticle(both - exact))
+    }
+
+    /// Recall and precision of near-duplicate detection on the SaudiNewsNet sample; nil without it.
+    static func nearDuplicateQuality() throws -> NearDuplicateQuality? {
+        guard let files = try SaudiNewsNet.jsonFiles() else { return nil }
+        let texts = files.enumerated().compactMap { index, bytes -> [UInt8]? in
+            guard case .success(let article) = ArticleParser.parse(bytes, fileName: "a\(index).json") else { return nil }
+            return article.canonicalText
+        }
+        return NearDuplicateQuality.measure(canonicalTexts: texts)
     }
 
     static func restartTimes(_ options: Options, work: String, records: Int) throws -> (cold: Double, warm: Double) {
@@ -154,8 +184,8 @@ struct IngestBench {
         return seconds(ready)
     }
 
-    static func residentKB(_ options: Options, state: String, socket: String) throws -> Int {
-        let (daemon, _) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: socket)
+    static func residentKB(_ options: Options, state: String, socket: String, arguments: [String] = []) throws -> Int {
+        let (daemon, _) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: socket, arguments: arguments)
         defer { daemon.stop() }
         usleep(300_000)
         return daemon.memoryKB("RssAnon")  // the heap; file-backed code pages vary with what ran

@@ -19,17 +19,31 @@ public struct Article: Sendable, Equatable {
     /// Number of words in the body: tokens of its canonical form.
     public var wordCount: Int { identity.words }
 
-    /// The id and the word count from one canonicalisation of title and body. Canonicalising
-    /// `title + " " + body` equals joining the two canonical forms with a space (NFKC cannot
-    /// compose across a space, and white space collapses), so each part is done once.
+    /// The id and the word count from one canonicalisation of title and body.
     public var identity: (id: ContentID, words: Int) {
-        let canonicalTitle = CanonicalText.canonicalUTF8(title)
+        let identity = identity(sketched: false)
+        return (identity.id, identity.words)
+    }
+
+    /// The id, the word count and, when `sketched`, the MinHash sketch of the shingles (see
+    /// ``MinHashSketch``), all from one canonicalisation of title and body.
+    public func identity(sketched: Bool) -> (id: ContentID, words: Int, sketch: MinHashSketch?) {
         let canonicalBody = CanonicalText.canonicalUTF8(body)
         let words = canonicalBody.isEmpty ? 0 : canonicalBody.reduce(1) { $0 + ($1 == UInt8(ascii: " ") ? 1 : 0) }
-        let joined = canonicalTitle.isEmpty || canonicalBody.isEmpty
+        let text = canonicalText(canonicalBody: canonicalBody)
+        return (ContentID(digestOf: text), words, sketched ? MinHashSketch(canonicalText: text) : nil)
+    }
+
+    /// The canonical form of `title + " " + body`, which ids and sketches are computed from.
+    public var canonicalText: [UInt8] { canonicalText(canonicalBody: CanonicalText.canonicalUTF8(body)) }
+
+    /// Canonicalising `title + " " + body` equals joining the two canonical forms with a space
+    /// (NFKC cannot compose across a space, and white space collapses), so each part is done once.
+    private func canonicalText(canonicalBody: [UInt8]) -> [UInt8] {
+        let canonicalTitle = CanonicalText.canonicalUTF8(title)
+        return canonicalTitle.isEmpty || canonicalBody.isEmpty
             ? canonicalTitle + canonicalBody
             : canonicalTitle + [UInt8(ascii: " ")] + canonicalBody
-        return (ContentID(digestOf: joined), words)
     }
 }
 

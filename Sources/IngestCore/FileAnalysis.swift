@@ -6,7 +6,8 @@ import Crypto
 /// deciding duplicates happens afterwards, in order (``Ingestor``).
 public struct FileAnalysis: Sendable {
     public enum Outcome: Sendable {
-        case article(Article, id: ContentID, words: Int)
+        /// `sketch` is nil when near-duplicate detection is off.
+        case article(Article, id: ContentID, words: Int, sketch: MinHashSketch?)
         case rejected(Rejection)
     }
 
@@ -22,14 +23,14 @@ public struct FileAnalysis: Sendable {
         self.outcome = outcome
     }
 
-    /// Parses `content`, the whole file.
-    public init(file: RelativePath, content: [UInt8]) {
+    /// Parses `content`, the whole file; sketches it for near-duplicate detection when `sketched`.
+    public init(file: RelativePath, content: [UInt8], sketched: Bool = true) {
         let sha256 = Self.sha256Hex(content)
         switch ArticleParser.parse(content, fileName: String(decoding: file.lastComponent, as: UTF8.self)) {
         case .success(let article):
-            let identity = article.identity
+            let identity = article.identity(sketched: sketched)
             self.init(file: file, sha256: sha256, bytes: content.count,
-                      outcome: .article(article, id: identity.id, words: identity.words))
+                      outcome: .article(article, id: identity.id, words: identity.words, sketch: identity.sketch))
         case .failure(let rejection):
             self.init(file: file, sha256: sha256, bytes: content.count, outcome: .rejected(rejection))
         }

@@ -9,7 +9,8 @@ import Crypto
 ///
 /// Binary layout, little-endian: "INGESTIX", version (u32), reserved (u32, 0), then u64 fields
 /// nextSeq, articles, duplicates, rejected, device, inode, offset, entry count; then each entry as
-/// the id's four u64 words and a u64 seq; then the SHA-256 of all that precedes it.
+/// the id's four u64 words and a u64 seq; then the near-duplicate index: a u64 count, that many
+/// u64 seqs, and that many 128-byte sketches; then the SHA-256 of all that precedes it.
 public struct IndexCheckpoint: Equatable, Sendable {
     public struct Entry: Equatable, Sendable {
         public var id: ContentID
@@ -27,9 +28,14 @@ public struct IndexCheckpoint: Equatable, Sendable {
     public var journalInode: UInt64
     public var journalOffset: UInt64
     public var entries: [Entry]
+    /// The near-duplicate index: its articles' seqs, and their sketches back to back.
+    public var nearSeqs: [UInt64]
+    public var nearSketches: [UInt8]
 
     public init(nextSeq: UInt64, tally: Ingestor.Tally, journalDevice: UInt64, journalInode: UInt64,
-                journalOffset: UInt64, entries: [Entry]) {
+                journalOffset: UInt64, entries: [Entry], nearSeqs: [UInt64] = [], nearSketches: [UInt8] = []) {
+        self.nearSeqs = nearSeqs
+        self.nearSketches = nearSketches
         self.nextSeq = nextSeq
         self.tally = tally
         self.journalDevice = journalDevice
@@ -39,13 +45,13 @@ public struct IndexCheckpoint: Equatable, Sendable {
     }
 
     static let magic = Array("INGESTIX".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static let headerSize = 8 + 4 + 4 + 8 * 8
     static let entrySize = 40
 
     public func encoded() -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.headerSize + entries.count * Self.entrySize + 32)
+        bytes.reserveCapacity(Self.headerSize + entries.count * Self.entrySize + 8 + nearSeqs.count * 8 + nearSketches.count + 32)
         bytes += Self.magic
         bytes.appendLittleEndian(Self.version)
         bytes.appendLittleEndian(UInt32(0))
@@ -59,6 +65,9 @@ public struct IndexCheckpoint: Equatable, Sendable {
             }
             bytes.appendLittleEndian(entry.seq)
         }
+        bytes.appendLittleEndian(UInt64(nearSeqs.count))
+        for seq in nearSeqs { bytes.appendLittleEndian(seq) }
+        bytes += nearSketches
         bytes += Array(SHA256.hash(data: bytes))
         return bytes
     }
@@ -73,16 +82,24 @@ public struct IndexCheckpoint: Equatable, Sendable {
         _ = reader.u32()
         let fields = (0..<8).map { _ in reader.u64() }
         let count = Int(fields[7])
-        guard body.count == Self.headerSize + count * Self.entrySize else { return nil }
+        let nearCountOffset = Self.headerSize + count * Self.entrySize
+        guard count <= body.count / Self.entrySize, body.count >= nearCountOffset + 8 else { return nil }
         var entries: [Entry] = []
         entries.reserveCapacity(count)
         for _ in 0..<count {
             let id = ContentID(words: (reader.u64(), reader.u64(), reader.u64(), reader.u64()))
             entries.append(Entry(id: id, seq: reader.u64()))
         }
+        let nearCount = Int(reader.u64())
+        let sketchBytes = nearCount * MinHashSketch.binCount
+        guard nearCount <= body.count / 8,
+              body.count == nearCountOffset + 8 + nearCount * 8 + sketchBytes else { return nil }
+        let nearSeqs = (0..<nearCount).map { _ in reader.u64() }
+        let sketchStart = body.startIndex + nearCountOffset + 8 + nearCount * 8
         self.init(nextSeq: fields[0],
                   tally: Ingestor.Tally(articles: Int(fields[1]), duplicates: Int(fields[2]), rejected: Int(fields[3])),
-                  journalDevice: fields[4], journalInode: fields[5], journalOffset: fields[6], entries: entries)
+                  journalDevice: fields[4], journalInode: fields[5], journalOffset: fields[6], entries: entries,
+                  nearSeqs: nearSeqs, nearSketches: Array(body[sketchStart..<sketchStart + sketchBytes]))
     }
 }
 

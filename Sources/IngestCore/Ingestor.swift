@@ -1,25 +1,36 @@
 /// Gives analysed files their seq and decides article or duplicate, first wins.
 ///
-/// Holds the state that must survive restarts: the next seq, the dedup index, and the tallies shown
-/// in the status line.
+/// Holds the state that must survive restarts: the next seq, the dedup index, the near-duplicate
+/// index, and the tallies shown in the status line.
 public struct Ingestor: Sendable {
+    public static let defaultNearThreshold = 0.7
+
     public private(set) var index = DedupIndex()
+    public private(set) var nearIndex = NearDuplicateIndex()
     public private(set) var nextSeq: UInt64 = 1
     public private(set) var tally = Tally()
+    /// Earlier articles at least this similar are listed in `near_duplicates`; nil turns
+    /// near-duplicate detection off (no sketches, no `near_duplicates`).
+    public var nearThreshold: Double?
 
-    public init() {}
+    public init(nearThreshold: Double? = Self.defaultNearThreshold) {
+        self.nearThreshold = nearThreshold
+    }
 
     /// The state saved in `checkpoint`.
-    public init(checkpoint: IndexCheckpoint) {
+    public init(checkpoint: IndexCheckpoint, nearThreshold: Double? = Self.defaultNearThreshold) {
         index = DedupIndex(entries: checkpoint.entries)
+        nearIndex = NearDuplicateIndex(seqs: checkpoint.nearSeqs, sketches: checkpoint.nearSketches)
         nextSeq = checkpoint.nextSeq
         tally = checkpoint.tally
+        self.nearThreshold = nearThreshold
     }
 
     /// The current state, as covering the journal file `(device, inode)` up to `offset`.
     public func checkpoint(journalDevice: UInt64, journalInode: UInt64, journalOffset: UInt64) -> IndexCheckpoint {
         IndexCheckpoint(nextSeq: nextSeq, tally: tally, journalDevice: journalDevice, journalInode: journalInode,
-                        journalOffset: journalOffset, entries: index.entries)
+                        journalOffset: journalOffset, entries: index.entries,
+                        nearSeqs: nearIndex.seqs, nearSketches: nearIndex.sketchBytes)
     }
 
     /// Counts of journal records by event.
@@ -49,7 +60,7 @@ public struct Ingestor: Sendable {
         switch analysis.outcome {
         case .rejected(let rejection):
             record.reason = rejection.reason
-        case .article(let article, let id, let words):
+        case .article(let article, let id, let words, let sketch):
             record.id = id
             if let earlier = index.insert(id, seq: seq) {
                 record.event = .duplicate
@@ -58,6 +69,10 @@ public struct Ingestor: Sendable {
                 record.event = .article
                 record.article = article
                 record.words = words
+                if let sketch, let nearThreshold {
+                    record.nearDuplicates = nearIndex.nearDuplicates(of: sketch, threshold: nearThreshold)
+                    nearIndex.insert(sketch, seq: seq)
+                }
             }
         }
         apply(event: record.event, seq: seq)
@@ -69,6 +84,7 @@ public struct Ingestor: Sendable {
     public mutating func replay(_ entry: JournalEntry) {
         guard entry.seq >= nextSeq else { return }
         if entry.event == .article, let id = entry.id { _ = index.insert(id, seq: entry.seq) }
+        if nearThreshold != nil, let sketch = entry.sketch { nearIndex.insert(sketch, seq: entry.seq) }
         apply(event: entry.event, seq: entry.seq)
     }
 
@@ -79,6 +95,7 @@ public struct Ingestor: Sendable {
             switch record.event {
             case .article:
                 if let id = record.id { index.remove(id, seq: record.seq) }
+                nearIndex.removeLast(seq: record.seq)
                 tally.articles -= 1
             case .duplicate: tally.duplicates -= 1
             case .rejected: tally.rejected -= 1

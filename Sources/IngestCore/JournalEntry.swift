@@ -9,9 +9,14 @@ public struct JournalEntry: Sendable, Equatable {
     public var path: RelativePath?
     public var sha256: String?
     public var bytes: Int?
+    /// An article's title and body, from which its near-duplicate sketch is rebuilt.
+    public var title: String?
+    public var body: String?
 
     public init(seq: UInt64, event: JournalRecord.Event, id: ContentID? = nil, path: RelativePath? = nil,
-                sha256: String? = nil, bytes: Int? = nil) {
+                sha256: String? = nil, bytes: Int? = nil, title: String? = nil, body: String? = nil) {
+        self.title = title
+        self.body = body
         self.seq = seq
         self.event = event
         self.id = id
@@ -34,7 +39,15 @@ public struct JournalEntry: Sendable, Equatable {
         self.init(
             seq: seq, event: event, id: (object["id"] as? String).flatMap { ContentID(hex: $0) },
             path: exactName ?? (object["file"] as? String).map(RelativePath.init),
-            sha256: object["sha256"] as? String, bytes: (object["bytes"] as? NSNumber)?.intValue)
+            sha256: object["sha256"] as? String, bytes: (object["bytes"] as? NSNumber)?.intValue,
+            title: object["title"] as? String, body: object["body"] as? String)
+    }
+
+    /// The MinHash sketch of the article's text, as it was computed when the record was written;
+    /// nil for records that are not articles.
+    public var sketch: MinHashSketch? {
+        guard event == .article, let title, let body else { return nil }
+        return Article(title: title, body: body).identity(sketched: true).sketch
     }
 }
 
@@ -64,6 +77,11 @@ extension JournalEntry {
         if scanner.expect(",\"bytes\":") {
             guard let bytes = scanner.number() else { return nil }
             entry.bytes = Int(bytes)
+        }
+        if scanner.expect(",\"title\":") {
+            guard let title = scanner.string(), scanner.expect(",\"body\":"), let body = scanner.string() else { return nil }
+            entry.title = title
+            entry.body = body
         }
         guard scanner.atEnd || scanner.peek == UInt8(ascii: ",") else { return nil }
         return entry
@@ -96,6 +114,54 @@ private struct LineScanner {
             position += 1
         }
         return position > start ? value : nil
+    }
+
+    /// A string with the escapes ingestd writes (\" \\ \n \r \t \b \f and \u00XX for other
+    /// controls); nil on anything else, such as \u escapes of other characters, which then go to
+    /// the general parser.
+    mutating func string() -> String? {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+        var output: [UInt8] = []
+        var index = position + 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                position = index + 1
+                return String(decoding: output, as: UTF8.self)
+            }
+            guard byte == UInt8(ascii: "\\") else {
+                output.append(byte)
+                index += 1
+                continue
+            }
+            guard index + 1 < bytes.count else { return nil }
+            switch bytes[index + 1] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(bytes[index + 1])
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "u"):
+                guard index + 5 < bytes.count, bytes[index + 2] == UInt8(ascii: "0"), bytes[index + 3] == UInt8(ascii: "0"),
+                      let high = Self.hexValue(bytes[index + 4]), let low = Self.hexValue(bytes[index + 5]), high < 2
+                else { return nil }
+                output.append(high << 4 | low)
+                index += 4
+            default: return nil
+            }
+            index += 2
+        }
+        return nil
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 
     /// A string without escapes (names with quotes, backslashes or controls go the slow way).

@@ -19,6 +19,7 @@ extension JournalRecord {
             json.string("body", article.body)
             if let words { json.number("words", UInt64(words)) }
             for (key, value) in article.metadata.fields { json.string(key, value) }
+            if let nearDuplicates { json.nearDuplicates(nearDuplicates) }
         }
         if let reason { json.string("reason", reason) }
         return json.finish()
@@ -39,6 +40,35 @@ struct JSONObjectWriter {
         buffer.append(contentsOf: String(value).utf8)
     }
 
+    /// `"near_duplicates":[{"seq":12,"similarity":0.914},…]`, similarity to three decimals.
+    mutating func nearDuplicates(_ list: [NearDuplicate]) {
+        key("near_duplicates")
+        buffer.append(UInt8(ascii: "["))
+        for (index, near) in list.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            buffer.append(contentsOf: "{\"seq\":\(near.seq),\"similarity\":\(Self.threeDecimals(near.similarity))}".utf8)
+        }
+        buffer.append(UInt8(ascii: "]"))
+    }
+
+    static func threeDecimals(_ value: Double) -> String { JSONObjectFormat.threeDecimals(value) }
+}
+
+/// Number formats of the journal's JSON.
+public enum JSONObjectFormat {
+    /// 0.9137 → "0.914", 1 → "1", 0.5 → "0.5": plain JSON numbers, no exponent.
+    public static func threeDecimals(_ value: Double) -> String {
+        let thousandths = Int((min(1, max(0, value)) * 1000).rounded())
+        if thousandths == 1000 { return "1" }
+        if thousandths == 0 { return "0" }
+        var digits = String(thousandths)
+        digits = String(repeating: "0", count: 3 - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return "0." + digits
+    }
+}
+
+extension JSONObjectWriter {
     mutating func finish() -> [UInt8] {
         buffer.append(contentsOf: "}\n".utf8)
         return buffer

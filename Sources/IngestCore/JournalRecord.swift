@@ -20,6 +20,8 @@ public struct JournalRecord: Sendable, Equatable {
     public var duplicateOf: UInt64?
     public var article: Article?
     public var words: Int?
+    /// On articles when near-duplicate detection is on: earlier similar articles, best first.
+    public var nearDuplicates: [NearDuplicate]?
     public var reason: String?
 
     public init(

@@ -1,3 +1,5 @@
+import IngestCore
+
 /// Where the daemon keeps its files, and its limits.
 public struct DaemonConfiguration: Sendable, Equatable {
     /// Files are dropped here.
@@ -18,12 +20,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var maxBytes: Int
     /// At most this many files share one journal write and fdatasync.
     public var batchSize: Int
+    /// Articles list earlier ones at least this similar in `near_duplicates`; nil: detection off.
+    public var nearThreshold: Double?
 
     public static let defaultMaxBytes = 16 * 1024 * 1024
 
     /// The layout under one state directory, with optional overrides for the inbox and journal.
     public init(stateDirectory: String, inbox: String? = nil, journal: String? = nil,
-                maxBytes: Int = defaultMaxBytes, batchSize: Int = 256) {
+                maxBytes: Int = defaultMaxBytes, batchSize: Int = 256,
+                nearThreshold: Double? = Ingestor.defaultNearThreshold) {
+        self.nearThreshold = nearThreshold
         let base = stateDirectory.hasSuffix("/") && stateDirectory.count > 1 ? String(stateDirectory.dropLast()) : stateDirectory
         self.inbox = inbox ?? base + "/inbox"
         self.processed = base + "/processed"

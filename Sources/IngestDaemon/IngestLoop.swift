@@ -56,7 +56,8 @@ final class IngestLoop {
         self.watcher = watcher
         self.ingestor = ingestor
         checkpointedSeq = ingestor.nextSeq
-        reader = InboxFileReader(inbox: directories.inbox, maxBytes: configuration.maxBytes)
+        reader = InboxFileReader(inbox: directories.inbox, maxBytes: configuration.maxBytes,
+                                 sketched: configuration.nearThreshold != nil)
         mover = FileMover(inbox: directories.inbox, processed: directories.processed, rejected: directories.rejected)
         tickInterval = notifier.watchdogInterval.map { min($0 / 2, .seconds(1)) } ?? .seconds(1)
     }
@@ -120,15 +121,16 @@ final class IngestLoop {
     ) -> (Ingestor, JournalFile.ResumePoint?) {
         switch CheckpointFile.read(configuration.checkpoint) {
         case .missing:
-            return (Ingestor(), nil)
+            return (Ingestor(nearThreshold: configuration.nearThreshold), nil)
         case .damaged:
             logger.warning(
                 "The index checkpoint is damaged; rebuilding the index from the journal. Articles and seqs from journals rotated away are not in it.",
                 metadata: ["checkpoint": "\(configuration.checkpoint)"])
-            return (Ingestor(), nil)
+            return (Ingestor(nearThreshold: configuration.nearThreshold), nil)
         case .valid(let checkpoint):
             let identity = JournalFile.Identity(device: checkpoint.journalDevice, inode: checkpoint.journalInode)
-            return (Ingestor(checkpoint: checkpoint), .init(identity: identity, offset: Int(checkpoint.journalOffset)))
+            return (Ingestor(checkpoint: checkpoint, nearThreshold: configuration.nearThreshold),
+                    .init(identity: identity, offset: Int(checkpoint.journalOffset)))
         }
     }
 

@@ -16,10 +16,13 @@ public enum InboxEntry: Sendable {
 public struct InboxFileReader: Sendable {
     public let inbox: FileDescriptor
     public let maxBytes: Int
+    /// Whether articles get a near-duplicate sketch.
+    public let sketched: Bool
 
-    public init(inbox: FileDescriptor, maxBytes: Int) {
+    public init(inbox: FileDescriptor, maxBytes: Int, sketched: Bool = true) {
         self.inbox = inbox
         self.maxBytes = maxBytes
+        self.sketched = sketched
     }
 
     /// Reads and analyses the entry at `path`.
@@ -65,7 +68,7 @@ public struct InboxFileReader: Sendable {
             if content.count > maxBytes {
                 return .file(.rejected(path, .tooLarge(bytes: Int(info.st_size), limit: maxBytes), bytes: Int(info.st_size)))
             }
-            return .file(FileAnalysis(file: path, content: content))
+            return .file(FileAnalysis(file: path, content: content, sketched: sketched))
         } catch {
             return .file(.rejected(path, .unreadable(error.description)))
         }

@@ -18,9 +18,10 @@ struct Ingestd: AsyncParsableCommand {
               cp article.txt ./var/ingestd/inbox/
               tail -F ./var/ingestd/journal.jsonl | jq .
               ingestd id article.txt
+              ingestd similar article.txt
             """,
         version: version,
-        subcommands: [Run.self, ID.self, Verify.self],
+        subcommands: [Run.self, ID.self, Verify.self, Similar.self],
         defaultSubcommand: Run.self
     )
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IngestCore
 import IngestDaemon
 import Logging
 import ServiceLifecycle
@@ -37,11 +38,24 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reject files larger than this many bytes without reading them, e.g. --max-bytes 1048576.", valueName: "n"))
     var maxBytes: Int = DaemonConfiguration.defaultMaxBytes
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "List earlier articles at least this similar (estimated Jaccard similarity of word 5-shingles, 0 to 1) in near_duplicates, e.g. --near-threshold 0.8.",
+            valueName: "j"))
+    var nearThreshold: Double = Ingestor.defaultNearThreshold
+
+    @Flag(name: .long, help: "Turn near-duplicate detection off: no near_duplicates in the journal, less CPU and memory.")
+    var noNearDuplicates = false
+
     @Option(name: .long, help: ArgumentHelp("Operational log level on stderr: trace, debug, info, notice, warning, error, critical. e.g. --log-level debug.", valueName: "level"))
     var logLevel: String = "info"
 
     func validate() throws {
         guard maxBytes > 0 else { throw ValidationError("--max-bytes must be a positive number of bytes.") }
+        guard (0...1).contains(nearThreshold) else {
+            throw ValidationError("--near-threshold must be a similarity between 0 and 1, e.g. 0.7.")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of: trace, debug, info, notice, warning, error, critical.")
         }
@@ -57,7 +71,8 @@ struct Run: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let logger = Logger(label: "ingestd")
         let configuration = DaemonConfiguration(
-            stateDirectory: stateDir ?? Self.defaultStateDirectory(), inbox: inbox, journal: journal, maxBytes: maxBytes)
+            stateDirectory: stateDir ?? Self.defaultStateDirectory(), inbox: inbox, journal: journal, maxBytes: maxBytes,
+            nearThreshold: noNearDuplicates ? nil : nearThreshold)
         let service = InboxService(configuration: configuration, notifier: SystemdNotifier(), logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)],

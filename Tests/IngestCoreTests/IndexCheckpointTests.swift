@@ -18,7 +18,9 @@ import Testing
         #expect(decoded.tally == .init(articles: 3, duplicates: 1, rejected: 0))
         #expect((decoded.journalDevice, decoded.journalInode, decoded.journalOffset) == (2049, 1_234_567, 8_192))
         #expect(decoded.entries.sorted { $0.seq < $1.seq } == checkpoint.entries.sorted { $0.seq < $1.seq })
-        #expect(checkpoint.encoded().count == 8 + 8 + 64 + 3 * 40 + 32)
+        #expect(decoded.nearSeqs == [1, 2, 3])
+        #expect(decoded.nearSketches == checkpoint.nearSketches)
+        #expect(checkpoint.encoded().count == 8 + 8 + 64 + 3 * 40 + 8 + 3 * (8 + 128) + 32)
     }
 
     @Test func damageIsDetected() {

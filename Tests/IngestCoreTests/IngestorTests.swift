@@ -19,9 +19,54 @@ import Testing
         #expect(ingestor.tally.status(waiting: 4) == "1 articles, 1 duplicates, 1 rejected, 4 waiting")
     }
 
+    /// Five hundred words of a story, every `step`-th one replaced when `step` is given.
+    private func story(editEvery step: Int? = nil) -> String {
+        var words = (0..<500).map { "كلمة\($0)" }
+        if let step { for index in stride(from: 0, to: words.count, by: step) { words[index] = "تعديل\(index)" } }
+        return "عنوان الخبر\n" + words.joined(separator: " ")
+    }
+
+    @Test func articlesListEarlierNearDuplicates() throws {
+        var ingestor = Ingestor()
+        let first = ingestor.record(for: analysis("a.txt", body: story()), time: "t")
+        let unrelated = ingestor.record(for: analysis("b.txt", body: "خبر آخر تماما عن موضوع مختلف"), time: "t")
+        let edited = ingestor.record(for: analysis("c.txt", body: story(editEvery: 50)), time: "t")
+        #expect(first.nearDuplicates == [])
+        #expect(unrelated.nearDuplicates == [])
+        let near = try #require(edited.nearDuplicates?.first)
+        #expect(near.seq == 1 && near.similarity >= 0.7 && near.similarity < 1)
+        let json = String(decoding: edited.jsonLine(), as: UTF8.self)
+        #expect(json.contains("\"near_duplicates\":[{\"seq\":1,\"similarity\":0."))
+    }
+
+    @Test func nearThresholdAndSwitchingOff() {
+        var strict = Ingestor(nearThreshold: 0.99)
+        _ = strict.record(for: analysis("a.txt", body: story()), time: "t")
+        #expect(strict.record(for: analysis("b.txt", body: story(editEvery: 50)), time: "t").nearDuplicates == [])
+        var off = Ingestor(nearThreshold: nil)
+        let record = off.record(for: analysis("a.txt", body: story()), time: "t")
+        #expect(record.nearDuplicates == nil)
+        #expect(!String(decoding: record.jsonLine(), as: UTF8.self).contains("near_duplicates"))
+    }
+
+    @Test func undoneArticlesAreNotNearDuplicatesOfLaterOnes() {
+        var ingestor = Ingestor()
+        let failed = ingestor.record(for: analysis("a.txt", body: story()), time: "t")
+        ingestor.undo([failed])
+        #expect(ingestor.record(for: analysis("b.txt", body: story(editEvery: 50)), time: "t").nearDuplicates == [])
+    }
+
+    @Test func similarityIsWrittenWithThreeDecimals() {
+        #expect(JSONObjectFormat.threeDecimals(0.91372) == "0.914")
+        #expect(JSONObjectFormat.threeDecimals(0.5) == "0.5")
+        #expect(JSONObjectFormat.threeDecimals(0.0704) == "0.07")
+        #expect(JSONObjectFormat.threeDecimals(0.9996) == "1")
+        #expect(JSONObjectFormat.threeDecimals(0.0004) == "0")
+    }
+
     @Test func replayRebuildsTheSameState() {
         var live = Ingestor()
-        let records = ["a", "b", "a", "c", "b"].enumerated().map { index, text in
+        let records = ["a", "b", "a", "c", "b", story(), story(editEvery: 40)].enumerated().map { index, text in
             live.record(for: analysis("\(index).txt", body: text), time: "t")
         }
         var replayed = Ingestor()
@@ -32,6 +77,10 @@ import Testing
         #expect(replayed.tally == live.tally)
         let next = analysis("x.txt", body: "c")
         #expect(replayed.record(for: next, time: "t") == live.record(for: next, time: "t"))
+        let near = analysis("y.txt", body: story(editEvery: 60))
+        let fromReplay = replayed.record(for: near, time: "t")
+        #expect(fromReplay == live.record(for: near, time: "t"))
+        #expect(fromReplay.nearDuplicates?.count == 2)
     }
 
     @Test func undoTakesBackAFailedBatch() {

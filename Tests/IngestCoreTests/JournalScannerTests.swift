@@ -67,7 +67,8 @@ import Testing
         let record = JournalRecord(seq: 4, time: "t", event: .article, file: RelativePath("a.txt"), id: id,
                                    sha256: "ff", bytes: 1, article: Article(title: "", body: "x"), words: 1)
         let entry = try #require(JournalEntry(line: record.jsonLine().dropLast()))
-        #expect(entry == JournalEntry(seq: 4, event: .article, id: id, path: RelativePath("a.txt"), sha256: "ff", bytes: 1))
+        #expect(entry == JournalEntry(seq: 4, event: .article, id: id, path: RelativePath("a.txt"), sha256: "ff", bytes: 1,
+                                      title: "", body: "x"))
     }
 }
 
@@ -78,7 +79,8 @@ import Testing
         var ingestor = Ingestor()
         let names = ["a.txt", "dir/خبر.json", "q\"uote.txt", "back\\slash", "tab\there"].map(RelativePath.init)
             + [RelativePath(bytes: [0x61, 0xFF])]
-        let contents = ["عنوان\nنص", "عنوان\nنص", "", String(repeating: "x", count: 10)]
+        let contents = ["عنوان\nنص", "عنوان\nنص", "", String(repeating: "x", count: 10),
+                        "\"quoted\" title\nbody with \\ backslash,\ttab,\u{1}control\n\nand paragraphs", "line\u{2028}separator"]
         for (index, name) in names.enumerated() {
             for content in contents {
                 let line = ingestor.record(for: FileAnalysis(file: name, content: Array((content + "\(index)").utf8)), time: "t").jsonLine().dropLast()
@@ -104,6 +106,7 @@ import Testing
         let exact = (object["file_bytes"] as? String).flatMap { Data(base64Encoded: $0) }.map { RelativePath(bytes: Array($0)) }
         return JournalEntry(seq: seq, event: event, id: (object["id"] as? String).flatMap { ContentID(hex: $0) },
                             path: exact ?? (object["file"] as? String).map(RelativePath.init),
-                            sha256: object["sha256"] as? String, bytes: (object["bytes"] as? NSNumber)?.intValue)
+                            sha256: object["sha256"] as? String, bytes: (object["bytes"] as? NSNumber)?.intValue,
+                            title: object["title"] as? String, body: object["body"] as? String)
     }
 }

@@ -45,8 +45,9 @@ final class DaemonHarness: @unchecked Sendable {
             arguments: ["run", "--state-dir", stateDir] + extraArguments,
             environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": String(Self.watchdogMicroseconds)],
             stderrPath: root.file("stderr.log"), launcher: launcher)
-        guard await notify.waitForLine("READY=1", after: before, timeout: .seconds(30)) else {
-            throw HarnessError("no READY=1 within 30 s; stderr:\n\(daemon?.log ?? "")")
+        // Generous: a debug build replays a journal of thousands of articles slowly (sketching each).
+        guard await notify.waitForLine("READY=1", after: before, timeout: .seconds(120)) else {
+            throw HarnessError("no READY=1 within 120 s; stderr:\n\(daemon?.log ?? "")")
         }
     }
 
