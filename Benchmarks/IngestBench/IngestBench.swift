@@ -143,13 +143,16 @@ struct IngestBench {
     /// RSS with `indexArticles` articles in the index (loaded from a checkpoint) minus RSS with none:
     /// the dedup index alone (near-duplicate detection off), and what the near-duplicate index adds.
     static func indexBytesPerArticle(_ options: Options, work: String) throws -> (exact: Double, near: Double) {
-        let empty = work + "/memory-empty", full = work + "/memory-full"
+        let empty = work + "/memory-empty", full = work + "/memory-full", exactOnly = work + "/memory-exact"
+        let off = ["--no-near-duplicates"]
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         try writeJournal(records: options.indexArticles, to: full)
-        try startAndStop(options, state: full, socket: work + "/memory.sock")  // writes the checkpoint
-        let off = ["--no-near-duplicates"]
+        try FileManager.default.copyItem(atPath: full, toPath: exactOnly)
+        // The first starts replay the journal and write checkpoints: with sketches, and without.
+        try startAndStop(options, state: full, socket: work + "/memory.sock")
+        try startAndStop(options, state: exactOnly, socket: work + "/memory.sock", arguments: off)
         let baseline = try residentKB(options, state: empty, socket: work + "/memory.sock", arguments: off)
-        let exact = try residentKB(options, state: full, socket: work + "/memory.sock", arguments: off)
+        let exact = try residentKB(options, state: exactOnly, socket: work + "/memory.sock", arguments: off)
         let both = try residentKB(options, state: full, socket: work + "/memory.sock")
         let perArticle = { (kilobytes: Int) in Double(kilobytes) * 1024 / Double(options.indexArticles) }
         return (perArticle(exact - baseline), perArticle(both - exact))
@@ -178,8 +181,8 @@ struct IngestBench {
     // MARK: - Helpers
 
     @discardableResult
-    static func startAndStop(_ options: Options, state: String, socket: String) throws -> Double {
-        let (daemon, ready) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: socket)
+    static func startAndStop(_ options: Options, state: String, socket: String, arguments: [String] = []) throws -> Double {
+        let (daemon, ready) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: socket, arguments: arguments)
         daemon.stop()
         return seconds(ready)
     }
