@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import IngestTestSupport
 
 /// The articles a benchmark drops: from a directory of .txt/.json files, from the SaudiNewsNet
 /// zips when present, or made deterministically from the seeds.
@@ -37,23 +38,16 @@ struct Corpus {
     }
 
     private static func fromSaudiNewsNet(_ path: String) throws -> Corpus {
-        var articles: [[UInt8]] = []
-        for zip in try FileManager.default.contentsOfDirectory(atPath: path).sorted() where zip.hasSuffix(".zip") {
-            let json = try unzip(path + "/" + zip)
-            guard let objects = try JSONSerialization.jsonObject(with: json) as? [[String: Any]] else { continue }
-            for object in objects {
-                let text = "\(object["title"] as? String ?? "")\n\(object["content"] as? String ?? "")"
-                let bytes = Array(text.utf8)
-                if sizeRange.contains(bytes.count) { articles.append(bytes) }
-            }
-        }
+        let articles = (try SaudiNewsNet.articles(in: path) ?? [])
+            .map { Array("\($0.title)\n\($0.content)".utf8) }
+            .filter { sizeRange.contains($0.count) }
         return Corpus(articles: articles, origin: "\(articles.count) SaudiNewsNet articles of 2–6 KB")
     }
 
     private static func fromSeeds(_ path: String) -> Corpus {
         let seeds = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
             .compactMap { FileManager.default.contents(atPath: path + "/" + $0) }.map { String(decoding: $0, as: UTF8.self) }
-        var random = SplitMix(seed: 1)
+        var random = SeededGenerator(seed: 1)
         let paragraphs = seeds.flatMap { $0.split(separator: "\n").map(String.init) }.filter { $0.count > 40 }
         let articles = (0..<2_000).map { index -> [UInt8] in
             var text = "خبر رقم \(index)\n"
@@ -64,29 +58,5 @@ struct Corpus {
         }
         return Corpus(articles: articles, origin: "2000 articles made from the seeds' paragraphs")
     }
-
-    private static func unzip(_ path: String) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        process.arguments = ["-p", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return data
-    }
 }
 
-/// SplitMix64, for deterministic corpora.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

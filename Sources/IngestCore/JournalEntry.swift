@@ -124,15 +124,14 @@ private struct LineScanner {
         var output: [UInt8] = []
         var index = position + 1
         while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
+            // Copy the run up to the next quote or backslash in one go: bodies are long, escapes rare.
+            let runEnd = bytes[index...].firstIndex { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") } ?? bytes.count
+            output += bytes[index..<runEnd]
+            index = runEnd
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: "\"") {
                 position = index + 1
                 return String(decoding: output, as: UTF8.self)
-            }
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
-                index += 1
-                continue
             }
             guard index + 1 < bytes.count else { return nil }
             switch bytes[index + 1] {

@@ -46,29 +46,11 @@ struct JSONObjectWriter {
         buffer.append(UInt8(ascii: "["))
         for (index, near) in list.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            buffer.append(contentsOf: "{\"seq\":\(near.seq),\"similarity\":\(Self.threeDecimals(near.similarity))}".utf8)
+            buffer.append(contentsOf: "{\"seq\":\(near.seq),\"similarity\":\(JSONObjectFormat.threeDecimals(near.similarity))}".utf8)
         }
         buffer.append(UInt8(ascii: "]"))
     }
 
-    static func threeDecimals(_ value: Double) -> String { JSONObjectFormat.threeDecimals(value) }
-}
-
-/// Number formats of the journal's JSON.
-public enum JSONObjectFormat {
-    /// 0.9137 → "0.914", 1 → "1", 0.5 → "0.5": plain JSON numbers, no exponent.
-    public static func threeDecimals(_ value: Double) -> String {
-        let thousandths = Int((min(1, max(0, value)) * 1000).rounded())
-        if thousandths == 1000 { return "1" }
-        if thousandths == 0 { return "0" }
-        var digits = String(thousandths)
-        digits = String(repeating: "0", count: 3 - digits.count) + digits
-        while digits.hasSuffix("0") { digits.removeLast() }
-        return "0." + digits
-    }
-}
-
-extension JSONObjectWriter {
     mutating func finish() -> [UInt8] {
         buffer.append(contentsOf: "}\n".utf8)
         return buffer
@@ -133,5 +115,19 @@ enum JSONString {
         for shift in stride(from: 12, through: 0, by: -4) {
             buffer.append(hexDigits[Int(value >> UInt16(shift)) & 0xF])
         }
+    }
+}
+
+/// Number formats of the journal's JSON.
+public enum JSONObjectFormat {
+    /// 0.9137 → "0.914", 1 → "1", 0.5 → "0.5": plain JSON numbers, no exponent.
+    public static func threeDecimals(_ value: Double) -> String {
+        let thousandths = Int((min(1, max(0, value)) * 1000).rounded())
+        if thousandths == 1000 { return "1" }
+        if thousandths == 0 { return "0" }
+        var digits = String(thousandths)
+        digits = String(repeating: "0", count: 3 - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return "0." + digits
     }
 }

@@ -24,12 +24,6 @@ public struct MinHashSketch: Sendable, Equatable {
 
     public var isEmpty: Bool { bins.isEmpty }
 
-    /// A sketch from stored bins (``binCount`` bytes, or none).
-    public init?(bins: [UInt8]) {
-        guard bins.isEmpty || bins.count == Self.binCount else { return nil }
-        self.bins = bins
-    }
-
     /// The sketch of canonical text (the output of ``CanonicalText/canonicalUTF8(_:)``).
     public init(canonicalText: [UInt8]) {
         let shingles = Self.shingleHashes(canonicalText)
