@@ -28,23 +28,13 @@ public struct Article: Sendable, Equatable {
     /// The id, the word count and, when `sketched`, the MinHash sketch of the shingles (see
     /// ``MinHashSketch``), all from one canonicalisation of title and body.
     public func identity(sketched: Bool) -> (id: ContentID, words: Int, sketch: MinHashSketch?) {
-        let canonicalBody = CanonicalText.canonicalUTF8(body)
-        let words = canonicalBody.isEmpty ? 0 : canonicalBody.reduce(1) { $0 + ($1 == UInt8(ascii: " ") ? 1 : 0) }
-        let text = canonicalText(canonicalBody: canonicalBody)
-        return (ContentID(digestOf: text), words, sketched ? MinHashSketch(canonicalText: text) : nil)
+        let canonical = CanonicalText.canonicalUTF8(joining: [title, body])
+        return (ContentID(digestOf: canonical.text), canonical.words[1],
+                sketched ? MinHashSketch(canonicalText: canonical.text) : nil)
     }
 
     /// The canonical form of `title + " " + body`, which ids and sketches are computed from.
-    public var canonicalText: [UInt8] { canonicalText(canonicalBody: CanonicalText.canonicalUTF8(body)) }
-
-    /// Canonicalising `title + " " + body` equals joining the two canonical forms with a space
-    /// (NFKC cannot compose across a space, and white space collapses), so each part is done once.
-    private func canonicalText(canonicalBody: [UInt8]) -> [UInt8] {
-        let canonicalTitle = CanonicalText.canonicalUTF8(title)
-        return canonicalTitle.isEmpty || canonicalBody.isEmpty
-            ? canonicalTitle + canonicalBody
-            : canonicalTitle + [UInt8(ascii: " ")] + canonicalBody
-    }
+    public var canonicalText: [UInt8] { CanonicalText.canonicalUTF8(joining: [title, body]).text }
 }
 
 /// Fields of a JSON input that are passed through to the journal record unchanged.

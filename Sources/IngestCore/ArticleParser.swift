@@ -29,12 +29,28 @@ public enum ArticleParser {
     /// A heading is one short line (at most 150 characters and 25 words) that does not end like a
     /// sentence or a clause.
     public static func isHeading(_ line: Substring) -> Bool {
-        // Counting characters means finding grapheme boundaries: only for lines that may qualify.
         guard line.utf8.count <= 150 * 8 else { return false }
         let text = trimmed(line)
-        guard !text.isEmpty, text.count <= 150 else { return false }
-        guard text.split(whereSeparator: \.isWhitespace).count <= 25 else { return false }
-        return !sentenceEnders.contains(text.unicodeScalars.last!)
+        guard let last = text.unicodeScalars.last, !sentenceEnders.contains(last) else { return false }
+        return isShortEnoughForHeading(text)
+    }
+
+    /// At most 150 characters and 25 words. Counted on Unicode scalars, which is cheap; there are
+    /// at least as many scalars as Characters and scalar words as Character words (a mark after
+    /// a space joins the space's Character), so grapheme breaking is needed only past a limit.
+    private static func isShortEnoughForHeading(_ text: String) -> Bool {
+        var scalars = 0, words = 0, inWord = false
+        for scalar in text.unicodeScalars {
+            scalars += 1
+            if scalar.properties.isWhitespace {
+                inWord = false
+            } else if !inWord {
+                inWord = true
+                words += 1
+            }
+        }
+        if scalars > 150 && text.count > 150 { return false }
+        return words <= 25 || text.split(whereSeparator: \.isWhitespace).count <= 25
     }
 
     private static let sentenceEnders: Set<Unicode.Scalar> = [".", "!", "?", "؟", "…", ":", ";", "؛", ",", "،"]

@@ -24,65 +24,69 @@ public enum CanonicalText {
 
     /// The canonical form of `text`, as UTF-8 bytes.
     public static func canonicalUTF8(_ text: String) -> [UInt8] {
-        canonicalUTF8(fastPath: text) ?? canonicalUTF8(normalizing: text)
+        canonicalUTF8(joining: [text]).text
     }
 
-    /// The canonical form, computed without NFKC when every scalar is one that NFKC either leaves
-    /// alone or maps to something the later steps treat the same way (see ``isNFKCNeutral(_:)``);
-    /// nil as soon as another scalar turns up. Arabic news text almost always qualifies.
+    /// The canonical form of the parts joined with spaces, and how many words (space-separated
+    /// tokens of the canonical form) each part has. Equal to canonicalising the joined text: NFKC
+    /// cannot compose across a space, and white space collapses.
+    public static func canonicalUTF8(joining parts: [String]) -> (text: [UInt8], words: [Int]) {
+        let capacity = parts.reduce(0) { $0 + $1.utf8.count + 1 }
+        return canonical(parts, capacity: capacity, appendingFast)
+            ?? canonical(parts, capacity: capacity) { part, writer in appendNormalizing(part, to: &writer) }!
+    }
+
+    /// Nil when `append` refuses a part.
+    private static func canonical(
+        _ parts: [String], capacity: Int, _ append: (String, inout Writer) -> Bool
+    ) -> (text: [UInt8], words: [Int])? {
+        var writer = Writer(capacity: capacity)
+        var words: [Int] = []
+        for part in parts {
+            let before = writer.words
+            writer.appendSeparator()
+            guard append(part, &writer) else { return nil }
+            words.append(writer.words - before)
+        }
+        return (writer.output, words)
+    }
+
+    /// The canonical form without NFKC when every scalar is one that NFKC either leaves alone or
+    /// maps to something the later steps treat the same way (see ``isNFKCNeutral(_:)``); nil as
+    /// soon as another scalar turns up. Arabic news text almost always qualifies.
     static func canonicalUTF8(fastPath text: String) -> [UInt8]? {
-        var text = text
-        return text.withUTF8 { canonicalUTF8(fastPath: $0) }
+        canonical([text], capacity: text.utf8.count, appendingFast)?.text
     }
 
     /// The fast path over the UTF-8 bytes of a String (valid UTF-8, so decoding needs no checks).
-    /// Per byte rather than per `Unicode.Scalar` of a String view: this runs over every byte of
-    /// every article and is most of the CPU time the daemon spends on a file.
-    private static func canonicalUTF8(fastPath bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        var writer = Writer(capacity: bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let lead = bytes[index]
-            if lead < 0x80 {
-                writer.appendASCII(lead)
-                index += 1
-                continue
-            }
-            let value: UInt32
-            if lead < 0xE0 {
-                value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
-                index += 2
-            } else if lead < 0xF0 {
-                value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
-                index += 3
-            } else {
-                return nil  // outside the BMP: never NFKC-neutral here
-            }
-            guard isNFKCNeutral(value) else { return nil }
-            writer.append(value)
-        }
-        return writer.output
+    private static func appendingFast(_ text: String, to writer: inout Writer) -> Bool {
+        var text = text
+        return text.withUTF8 { writer.appendNeutral($0) }
     }
 
     /// The canonical form by the rule as written: NFKC first, then the other steps.
     static func canonicalUTF8(normalizing text: String) -> [UInt8] {
-        let normalized = text.precomposedStringWithCompatibilityMapping
-        var writer = Writer(capacity: normalized.utf8.count)
-        for scalar in normalized.unicodeScalars {
+        canonical([text], capacity: text.utf8.count) { part, writer in appendNormalizing(part, to: &writer) }!.text
+    }
+
+    private static func appendNormalizing(_ text: String, to writer: inout Writer) -> Bool {
+        for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
             writer.append(scalar.value)
         }
-        return writer.output
+        return true
     }
 
     /// Scalars for which skipping NFKC gives the same canonical form: ASCII; the Arabic block
     /// except the marks that compose with a preceding letter (U+0653–0655: آ أ إ ؤ ئ …) and the
-    /// letters with compatibility decompositions (U+0675–0678); and the Latin-1 and General
-    /// Punctuation characters news sites use, which NFKC leaves alone or turns into other spaces,
-    /// punctuation or deleted format characters (a test checks each against NFKC). Every other
-    /// Arabic combining mark is deleted, so NFKC's reordering of marks cannot matter.
+    /// letters with compatibility decompositions (U+0675–0678); Latin-1 except its compatibility
+    /// characters (¨ ª ¯ ² ³ ´ µ ¸ ¹ º ¼ ½ ¾); and General Punctuation, which NFKC leaves alone or
+    /// turns into other spaces, punctuation or deleted format characters (a test checks each
+    /// against NFKC). Every other Arabic combining mark is deleted, so NFKC's reordering of marks
+    /// cannot matter, and no Latin-1 character composes with what may follow it here.
     static func isNFKCNeutral(_ value: UInt32) -> Bool {
         switch value {
-        case 0x00...0x7F, 0xA0, 0xAB, 0xAD, 0xBB: return true
+        case 0xA8, 0xAA, 0xAF, 0xB2...0xB5, 0xB8...0xBA, 0xBC...0xBE: return false
+        case 0x00...0xFF: return true
         case 0x0653...0x0655, 0x0675...0x0678: return false
         case 0x2017, 0x203E: return false  // NFKC gives a space and a combining mark, which is kept
         case 0x0600...0x06FF: return true
@@ -99,6 +103,7 @@ public enum CanonicalText {
         private var capacity: Int
         private var count = 0
         private var pendingSpace = false
+        private var spaces = 0
 
         init(capacity: Int) {
             // Enough for the fast path (at most a space before each input byte); grown otherwise.
@@ -109,6 +114,77 @@ public enum CanonicalText {
         deinit { buffer.deallocate() }
 
         var output: [UInt8] { Array(UnsafeBufferPointer(start: buffer, count: count)) }
+
+        /// Words written so far: the spaces between them are written only once a word follows.
+        var words: Int { count == 0 ? 0 : spaces + 1 }
+
+        /// Steps 2 to 7 for valid UTF-8 whose scalars are all NFKC-neutral; false, with part of
+        /// it written, at the first scalar that is not. Per byte rather than per `Unicode.Scalar`,
+        /// through tables rather than the rule's case analysis, with the state in locals: this
+        /// runs over every byte of every article and was most of the CPU time spent on a file.
+        mutating func appendNeutral(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let tables = ScalarTables.shared
+            // Every input byte writes at most two (a space and itself; two bytes at most two and
+            // a space), except through the rule, which checks the room itself.
+            reserve(2 * bytes.count + 8)
+            var out = buffer + count, pending = pendingSpace, spacesWritten = spaces
+            let start = buffer
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                let entry: UInt16, value: UInt32
+                if lead < 0x80 {
+                    entry = UInt16(tables.ascii[Int(lead)])
+                    value = UInt32(lead)
+                    index += 1
+                } else if lead < 0xE0 {
+                    value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+                    entry = tables.twoByte[Int(value)]
+                    index += 2
+                } else if lead < 0xF0 {
+                    value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                    guard ScalarTables.punctuation.contains(value) else { return false }
+                    entry = tables.punctuation[Int(value - ScalarTables.punctuation.lowerBound)]
+                    index += 3
+                } else {
+                    return false  // outside the BMP: never NFKC-neutral here
+                }
+                if entry < 0x800 && entry != 0 {  // almost always: a letter or digit, kept or folded
+                    // The space before a word without a branch: where words start is the least
+                    // predictable thing in the loop.
+                    let space = pending && out > start ? 1 : 0
+                    out.pointee = UInt8(ascii: " ")
+                    out += space
+                    spacesWritten += space
+                    pending = false
+                    if entry < 0x80 {
+                        out.pointee = UInt8(truncatingIfNeeded: entry)
+                        out += 1
+                    } else {
+                        out[0] = UInt8(truncatingIfNeeded: 0xC0 | entry >> 6)
+                        out[1] = UInt8(truncatingIfNeeded: 0x80 | entry & 0x3F)
+                        out += 2
+                    }
+                    continue
+                }
+                switch entry {
+                case 0, ScalarTables.separator: pending = true
+                case ScalarTables.deleted: continue
+                case ScalarTables.notNeutral: return false
+                default:  // through the rule as written; rare
+                    (count, pendingSpace, spaces) = (out - buffer, pending, spacesWritten)
+                    append(value)
+                    reserve(2 * (bytes.count - index) + 8)
+                    (out, pending, spacesWritten) = (buffer + count, pendingSpace, spaces)
+                }
+            }
+            (count, pendingSpace, spaces) = (out - buffer, pending, spacesWritten)
+            return true
+        }
+
+        private mutating func reserve(_ bytes: Int) {
+            while count + bytes > capacity { grow() }
+        }
 
         /// Steps 2 to 7 for one scalar of NFKC text. The cases are ordered by how often they occur
         /// in Arabic news; the first two cover almost every scalar.
@@ -138,6 +214,17 @@ public enum CanonicalText {
             } else {
                 appendLetter(value)
             }
+        }
+
+        @inline(__always)
+        mutating func appendSeparator() { pendingSpace = true }
+
+        /// A table entry's scalar: already folded and lowercased, never white space or deleted.
+        @inline(__always)
+        mutating func appendMapped(_ value: UInt32) {
+            if value < 0x80 { return appendByte(UInt8(truncatingIfNeeded: value)) }
+            if value < 0x800 { return appendTwoBytes(value) }
+            appendLetter(value)
         }
 
         @inline(__always)
@@ -174,7 +261,7 @@ public enum CanonicalText {
         }
 
         @inline(__always)
-        private mutating func appendByte(_ byte: UInt8) {
+        mutating func appendByte(_ byte: UInt8) {
             flushSpace()
             put(byte)
         }
@@ -184,10 +271,12 @@ public enum CanonicalText {
         @inline(__always)
         private mutating func flushSpace() {
             if count + 5 > capacity { grow() }
-            if pendingSpace {
-                if count > 0 { put(UInt8(ascii: " ")) }
-                pendingSpace = false
-            }
+            // Without a branch: whether a word starts here is the least predictable thing in the loop.
+            let space = (pendingSpace && count > 0) ? 1 : 0
+            buffer[count] = UInt8(ascii: " ")
+            count += space
+            spaces += space
+            pendingSpace = false
         }
 
         @inline(__always)
@@ -202,6 +291,58 @@ public enum CanonicalText {
             buffer.deallocate()
             buffer = larger
             capacity *= 2
+        }
+    }
+
+    /// What the rule does with each scalar the fast path can meet: ASCII, the two-byte UTF-8
+    /// range and General Punctuation. Built once from ``Writer/append(_:)`` itself, by writing
+    /// each scalar between two letters, so the tables cannot drift from the rule. Plain memory,
+    /// allocated once and never freed, so that the loop reads it without checks.
+    struct ScalarTables: @unchecked Sendable {
+        /// Not NFKC-neutral: the fast path gives up.
+        static let notNeutral: UInt16 = 0xFFFF
+        static let separator: UInt16 = 0xFFFE
+        static let deleted: UInt16 = 0xFFFD
+        /// Becomes more than one scalar (a lowercase mapping): the rule is applied as written.
+        static let byRule: UInt16 = 0xFFFC
+        static let punctuation: Range<UInt32> = 0x2000..<0x2070
+
+        /// Indexed by byte: the byte it becomes, or 0 for a separator.
+        let ascii: UnsafePointer<UInt8>
+        /// Indexed by scalar value, U+0000–07FF: the one scalar it becomes, or one of the above.
+        let twoByte: UnsafePointer<UInt16>
+        /// Indexed by scalar value − U+2000.
+        let punctuation: UnsafePointer<UInt16>
+
+        static let shared = ScalarTables()
+
+        private init() {
+            ascii = Self.permanent((UInt32(0)..<0x80).map { byte in
+                let entry = Self.entry(byte)
+                return entry == Self.separator ? 0 : UInt8(entry)
+            })
+            twoByte = Self.permanent((0..<0x800).map(Self.entry))
+            punctuation = Self.permanent(Self.punctuation.map(Self.entry))
+        }
+
+        private static func permanent<Element>(_ elements: [Element]) -> UnsafePointer<Element> {
+            let memory = UnsafeMutablePointer<Element>.allocate(capacity: elements.count)
+            memory.initialize(from: elements, count: elements.count)
+            return UnsafePointer(memory)
+        }
+
+        private static func entry(_ value: UInt32) -> UInt16 {
+            guard isNFKCNeutral(value), let scalar = Unicode.Scalar(value) else { return notNeutral }
+            var writer = Writer(capacity: 16)
+            writer.appendASCII(UInt8(ascii: "x"))
+            writer.append(scalar.value)
+            writer.appendASCII(UInt8(ascii: "x"))
+            let between = writer.output.dropFirst().dropLast()
+            if between == [UInt8(ascii: " ")] { return separator }
+            if between.isEmpty { return deleted }
+            let scalars = Array(String(decoding: between, as: UTF8.self).unicodeScalars)
+            guard scalars.count == 1, scalars[0].value < UInt32(byRule) else { return byRule }
+            return UInt16(scalars[0].value)
         }
     }
 

@@ -4,7 +4,7 @@ extension JournalRecord {
     /// Hand-written rather than JSONEncoder: the key order is part of the format, and this runs once
     /// per file on the hot path.
     public func jsonLine() -> [UInt8] {
-        var json = JSONObjectWriter()
+        var json = JSONObjectWriter(capacity: 512 + (article.map { $0.title.utf8.count + $0.body.utf8.count } ?? 0))
         json.number("seq", seq)
         json.string("time", time)
         json.string("event", event.rawValue)
@@ -29,6 +29,10 @@ extension JournalRecord {
 /// Writes one flat JSON object with string and number values.
 struct JSONObjectWriter {
     private var buffer: [UInt8] = [UInt8(ascii: "{")]
+
+    init(capacity: Int = 0) {
+        buffer.reserveCapacity(capacity)
+    }
 
     mutating func string(_ key: String, _ value: String) {
         self.key(key)
@@ -74,8 +78,14 @@ enum JSONString {
             buffer.reserveCapacity(buffer.count + utf8.count + 16)
             var runStart = 0
             var index = 0
-            // Copy runs that need no escaping in one go; escape the bytes that do.
+            // Copy runs that need no escaping in one go; escape the bytes that do. Eight bytes at
+            // a time while none of them can start an escape: articles are long and rarely need one.
             while index < utf8.count {
+                if index + 8 <= utf8.count,
+                   !mayNeedEscape(UnsafeRawBufferPointer(utf8).loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
                 let byte = utf8[index]
                 let needsEscape = byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
                     || (byte == 0xE2 && index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9))
@@ -90,6 +100,17 @@ enum JSONString {
             buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
         buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes is a control character, a quote, a backslash or 0xE2 (the
+    /// lead byte of U+2028 and U+2029), with the zero-byte and less-than tests of Bit Twiddling
+    /// Hacks, which are exact for the word as a whole.
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highBits != 0 }
+        return (word &- 0x20 &* ones) & ~word & highBits != 0
+            || hasZeroByte(word ^ (0x22 &* ones)) || hasZeroByte(word ^ (0x5C &* ones)) || hasZeroByte(word ^ (0xE2 &* ones))
     }
 
     /// Appends the escape for the byte at `index`; returns how many bytes it consumed.

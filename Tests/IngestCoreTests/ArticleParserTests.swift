@@ -28,6 +28,23 @@ import Testing
         }
     }
 
+    /// The limits are 150 Characters and 25 words, whatever the scalars: a fully vowelled line
+    /// has far more scalars than Characters.
+    @Test(arguments: [
+        (String(repeating: "ب", count: 150), true),
+        (String(repeating: "ب", count: 151), false),
+        (String(repeating: "بَ", count: 150), true),                        // 300 scalars, 150 Characters
+        (String(repeating: "بَ", count: 151), false),
+        (Array(repeating: "كلمة", count: 25).joined(separator: " "), true),
+        (Array(repeating: "كلمة", count: 26).joined(separator: " "), false),
+        (Array(repeating: "كَلِمَةٌ", count: 25).joined(separator: "  "), true),  // 25 words, 250 scalars
+        ("عنوان ينتهي بفاصلة،", false),
+        ("   ", false),
+    ])
+    func headingLimits(line: String, isHeading: Bool) {
+        #expect(ArticleParser.isHeading(Substring(line)) == isHeading)
+    }
+
     @Test func seedTitles() throws {
         let titles = try Seeds.names.indices.map { try ArticleParser.parse(Seeds.bytes($0), fileName: "a.txt").get().title }
         #expect(titles == ["", "", "مؤشرات على فشل اجتماع أنقرة بين الروس وفصائل حلب", "",

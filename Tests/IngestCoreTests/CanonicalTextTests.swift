@@ -68,6 +68,20 @@ import IngestTestSupport
         #expect(CanonicalText.canonicalize("و\u{0654}") == "ؤ")
     }
 
+    @Test(arguments: [
+        (["عنوان الخبر", "نص  الخبر، هنا."], [2, 3]),
+        (["", "نص الخبر"], [0, 2]),
+        (["«»", "نص"], [0, 1]),
+        (["عنوان", ""], [1, 0]),
+        (["", ""], [0, 0]),
+        (["وَ\u{0654}", "ﻻ ﺃﺣﻤﺪ!"], [1, 2]),  // both on the NFKC path
+    ])
+    func joinedPartsCountTheirOwnWords(parts: [String], words: [Int]) {
+        let joined = CanonicalText.canonicalUTF8(joining: parts)
+        #expect(joined.text == CanonicalText.canonicalUTF8(parts.joined(separator: " ")))
+        #expect(joined.words == words)
+    }
+
     @Test func identityEqualsCanonicalOfTheWhole() {
         for index in Seeds.names.indices {
             let article = try! ArticleParser.parse(Seeds.bytes(index), fileName: "a.txt").get()

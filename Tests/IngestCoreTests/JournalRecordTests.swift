@@ -54,6 +54,21 @@ import Testing
         #expect(text.contains(#"a\u2028b\u2029c→"#))
     }
 
+    /// Escapes are found wherever they fall relative to the eight-byte words the writer scans.
+    @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{2028}", "\u{2029}", "\u{2026}"])
+    func escapesAtEveryOffset(special: String) throws {
+        for offset in 0..<20 {
+            let title = String(repeating: "ب", count: offset / 2) + String(repeating: "x", count: offset % 2) + special + "مرحبا بكم"
+            let record = JournalRecord(seq: 1, time: "t", event: .article, file: RelativePath("a.txt"),
+                                       article: Article(title: title, body: title + title))
+            let line = record.jsonLine()
+            let object = try decode(line)
+            #expect(object["title"] as? String == title, "offset \(offset)")
+            #expect(object["body"] as? String == title + title, "offset \(offset)")
+            if special == "\u{2028}" { #expect(String(decoding: line, as: UTF8.self).contains("\\u2028")) }
+        }
+    }
+
     @Test(arguments: [
         (Int64(0), Int64(0), "1970-01-01T00:00:00.000Z"),
         (Int64(1_795_273_063), Int64(125_999_999), "2026-11-21T14:57:43.125Z"),

@@ -34,6 +34,19 @@ import Testing
         #expect(try decode(Array("a\r\nb\rc\n".utf8)).get().text == "a\nb\nc\n")
     }
 
+    /// Controls and CRs are found wherever they fall relative to the eight-byte words the scan reads.
+    @Test func controlsAndCRsAreFoundAtEveryOffset() throws {
+        for offset in 0..<24 {
+            var bytes = Array(repeating: UInt8(ascii: "x"), count: 24)
+            bytes[offset] = UInt8(ascii: "\r")
+            #expect(try decode(bytes).get().text.utf8.contains(UInt8(ascii: "\n")), "CR at \(offset)")
+            bytes[offset] = 0x01  // one control in 24 bytes: more than 1%
+            #expect(decode(bytes) == .failure(.controlCharacters), "control at \(offset)")
+            let longer = bytes + Array(repeating: UInt8(ascii: "y"), count: 100)  // under 1%
+            #expect(throws: Never.self, "control at \(offset)") { try decode(longer).get() }
+        }
+    }
+
     @Test func binaryIsRejected() {
         #expect(decode([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D]) == .failure(.binary))
         #expect(decode(Array(repeating: 0x01, count: 50) + Array("text".utf8)) == .failure(.controlCharacters))
