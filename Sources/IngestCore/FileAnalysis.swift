@@ -15,6 +15,8 @@ public struct FileAnalysis: Sendable {
     public var sha256: String?
     public var bytes: Int?
     public var outcome: Outcome
+    /// The file that was read, when the reader knows it; its move out of the inbox checks it.
+    public var identity: FileIdentity?
 
     public init(file: RelativePath, sha256: String?, bytes: Int?, outcome: Outcome) {
         self.file = file

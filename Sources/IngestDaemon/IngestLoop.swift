@@ -23,10 +23,15 @@ final class IngestLoop {
     private let journal: JournalFile
     private let watcher: InboxWatcher
     private let reader: InboxFileReader
-    private let mover: FileMover
+    private let mover: BackgroundMover
     private let backlog = EventBacklog()
     private var ingestor: Ingestor
     private var pending = PendingFiles()
+    /// Files handed to the mover and not moved yet: not read again until they are (a rescan
+    /// lists them, or a new file took the name).
+    private var movesInFlight = Set<RelativePath>()
+    /// Paths taken from `pending` while a move of the same path was in flight.
+    private var deferred: [RelativePath] = []
     private var lastPing = ContinuousClock.now
     private var lastStatus = (text: "", at: ContinuousClock.now)
     private var retry = RetryState()
@@ -58,7 +63,9 @@ final class IngestLoop {
         checkpointedSeq = ingestor.nextSeq
         reader = InboxFileReader(inbox: directories.inbox, maxBytes: configuration.maxBytes,
                                  sketched: configuration.nearThreshold != nil)
-        mover = FileMover(inbox: directories.inbox, processed: directories.processed, rejected: directories.rejected)
+        mover = BackgroundMover(
+            FileMover(inbox: directories.inbox, processed: directories.processed, rejected: directories.rejected),
+            logger: logger)
         tickInterval = notifier.watchdogInterval.map { min($0 / 2, .seconds(1)) } ?? .seconds(1)
     }
 
@@ -128,7 +135,7 @@ final class IngestLoop {
                 metadata: ["checkpoint": "\(configuration.checkpoint)"])
             return (Ingestor(nearThreshold: configuration.nearThreshold), nil)
         case .valid(let checkpoint):
-            let identity = JournalFile.Identity(device: checkpoint.journalDevice, inode: checkpoint.journalInode)
+            let identity = FileIdentity(device: checkpoint.journalDevice, inode: checkpoint.journalInode)
             return (Ingestor(checkpoint: checkpoint, nearThreshold: configuration.nearThreshold),
                     .init(identity: identity, offset: Int(checkpoint.journalOffset)))
         }
@@ -193,7 +200,7 @@ final class IngestLoop {
     }
 
     private var statusLine: String {
-        let line = ingestor.tally.status(waiting: pending.count)
+        let line = ingestor.tally.status(waiting: pending.count + deferred.count)
         guard let failure = retry.failure else { return line }
         return "\(line); journal write failed (\(failure.message), \(failure.name)), retrying"
     }
@@ -220,8 +227,14 @@ final class IngestLoop {
 
     /// Ingests waiting files batch by batch, until none wait, the journal fails, or shutdown starts.
     private func processPending(stopping: ShutdownFlag) throws {
-        if !pending.isEmpty && retry.isDue {
-            while !pending.isEmpty && !stopping.isSet {
+        if !(pending.isEmpty && deferred.isEmpty) && retry.isDue {
+            while !(pending.isEmpty && deferred.isEmpty) && !stopping.isSet {
+                if pending.isEmpty {
+                    // Only paths whose earlier file is still being moved are left.
+                    mover.waitUntilIdle()
+                    collectMoveReports()
+                    continue
+                }
                 guard ingestBatch() else { break }
                 pingWatchdogIfDue(force: false)
                 // Files that arrived during the batch join the next one.
@@ -230,7 +243,28 @@ final class IngestLoop {
             reportStatus(force: false)
         }
         // Only files that were already in the inbox at start can be left over from before it.
-        if pending.isEmpty && !unmoved.isEmpty { unmoved.removeAll() }
+        if pending.isEmpty && deferred.isEmpty && !unmoved.isEmpty { unmoved.removeAll() }
+    }
+
+    /// Takes up to `limit` waiting paths, setting aside those whose earlier file is being moved.
+    private func takePending(_ limit: Int) -> [RelativePath] {
+        let taken = pending.take(limit)
+        guard !movesInFlight.isEmpty else { return taken }
+        deferred += taken.filter { movesInFlight.contains($0) }
+        return taken.filter { !movesInFlight.contains($0) }
+    }
+
+    /// Learns which moves are done: their paths may be read again, and failures hold the move
+    /// marker back.
+    private func collectMoveReports() {
+        for report in mover.takeReports() {
+            movesInFlight.remove(report.file)
+            if let seq = report.failedSeq { firstFailedMove = min(firstFailedMove ?? seq, seq) }
+        }
+        guard !deferred.isEmpty else { return }
+        let ready = deferred.filter { !movesInFlight.contains($0) }
+        deferred.removeAll { !movesInFlight.contains($0) }
+        pending.putBack(ready)
     }
 
     /// Sends STATUS= when it changed, at most every 250 ms so that a burst does not flood the
@@ -247,13 +281,21 @@ final class IngestLoop {
     /// Returns false when the journal write failed; the files then stay in the inbox and wait
     /// for the retry.
     private func ingestBatch() -> Bool {
+        collectMoveReports()
+        // The mover falls behind only when renames are slower than parsing; then wait for it
+        // rather than let the jobs pile up.
+        if movesInFlight.count >= 4 * configuration.batchSize {
+            mover.waitUntilIdle()
+            collectMoveReports()
+        }
         var records: [JournalRecord] = []
+        var moves: [BackgroundMover.Job] = []
         var lines: [UInt8] = []
         var paths: [RelativePath] = []
         let deadline = ContinuousClock.now + .milliseconds(100)
-        while paths.count < configuration.batchSize, ContinuousClock.now < deadline {
-            let chunk = pending.take(min(64, configuration.batchSize - paths.count))
-            if chunk.isEmpty { break }
+        while paths.count < configuration.batchSize, ContinuousClock.now < deadline, !pending.isEmpty {
+            let chunk = takePending(min(64, configuration.batchSize - paths.count))
+            if chunk.isEmpty { continue }
             paths += chunk
             // Seqs, dedup and journal order are decided here, in arrival order, one file at a time.
             for (path, entry) in zip(chunk, readConcurrently(chunk)) {
@@ -262,12 +304,15 @@ final class IngestLoop {
                 case .directory: pending.add(watcher.watchTree(path))
                 case .file(let analysis):
                     if let earlier = unmoved.claim(analysis) {
-                        moveLeftOver(analysis.file, earlier)
+                        moveLeftOver(analysis, earlier)
                         continue
                     }
                     let record = ingestor.record(for: analysis, time: Self.now())
                     lines += record.jsonLine()
                     records.append(record)
+                    moves.append(.init(seq: record.seq, file: record.file,
+                                       destination: record.event == .rejected ? .rejected : .processed,
+                                       identity: analysis.identity))
                 }
             }
         }
@@ -281,7 +326,7 @@ final class IngestLoop {
             return false
         }
         retry.succeeded(logger: logger)
-        moveOut(records)
+        moveOut(moves)
         if ingestor.nextSeq - checkpointedSeq >= configuration.checkpointInterval { saveCheckpoint() }
         return true
     }
@@ -301,17 +346,10 @@ final class IngestLoop {
         return entries
     }
 
-    private func moveOut(_ records: [JournalRecord]) {
-        for record in records {
-            do {
-                try mover.move(record.file, to: record.event == .rejected ? .rejected : .processed)
-            } catch {
-                firstFailedMove = firstFailedMove ?? record.seq
-                logger.error("A journaled file could not be moved out of the inbox; it is moved at the next start.",
-                             metadata: ["file": "\(record.file)", "seq": "\(record.seq)", "error": "\(error)"])
-            }
-        }
-        unsyncedMovesThrough = records.last?.seq ?? unsyncedMovesThrough
+    private func moveOut(_ moves: [BackgroundMover.Job]) {
+        movesInFlight.formUnion(moves.map(\.file))
+        mover.enqueue(moves)
+        unsyncedMovesThrough = moves.last?.seq ?? unsyncedMovesThrough
         if ContinuousClock.now - movesSyncedAt >= .seconds(1) { syncMoves() }
     }
 
@@ -322,6 +360,8 @@ final class IngestLoop {
     @discardableResult
     private func syncMoves() -> Bool {
         movesSyncedAt = ContinuousClock.now
+        mover.waitUntilIdle()
+        collectMoveReports()
         do {
             try mover.syncDirectories()
             if let last = unsyncedMovesThrough { try moveMarker.write(min(last, movedThroughLimit)) }
@@ -339,15 +379,11 @@ final class IngestLoop {
     }
 
     /// A file journaled before the last stop but not moved then: move it now, without a second record.
-    private func moveLeftOver(_ file: RelativePath, _ earlier: UnmovedRecords.Match) {
-        do {
-            try mover.move(file, to: earlier.event == .rejected ? .rejected : .processed)
-            logger.notice("Moved a file journaled before the last stop, without a second record.",
-                          metadata: ["file": "\(file)", "seq": "\(earlier.seq)"])
-        } catch {
-            logger.error("A journaled file could not be moved out of the inbox; it is moved at the next start.",
-                         metadata: ["file": "\(file)", "seq": "\(earlier.seq)", "error": "\(error)"])
-        }
+    private func moveLeftOver(_ analysis: FileAnalysis, _ earlier: UnmovedRecords.Match) {
+        movesInFlight.insert(analysis.file)
+        mover.enqueue([.init(seq: earlier.seq, file: analysis.file,
+                             destination: earlier.event == .rejected ? .rejected : .processed,
+                             identity: analysis.identity, leftOver: true)])
     }
 
     private func reload() {

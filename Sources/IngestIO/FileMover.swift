@@ -20,9 +20,26 @@ public final class FileMover {
         self.rejected = rejected
     }
 
-    /// Moves `path`; returns where it went, relative to the destination, or nil if it had vanished.
+    public enum MoveResult: Sendable, Equatable {
+        /// Moved; the path relative to the destination, with a suffix if the name was taken.
+        case moved(RelativePath)
+        /// Nothing at the path: someone else took it.
+        case vanished
+        /// Another file is at the path now (renamed over the one that was read): left alone, to
+        /// be read and journaled on its own.
+        case replaced
+    }
+
+    /// Moves `path`, if it still names the file `expected` when that is given.
     @discardableResult
-    public func move(_ path: RelativePath, to destination: Destination) throws(SystemError) -> RelativePath? {
+    public func move(_ path: RelativePath, to destination: Destination, expected: FileIdentity? = nil) throws(SystemError) -> MoveResult {
+        if let expected {
+            do {
+                guard FileIdentity(try inbox.status(of: path.bytes)) == expected else { return .replaced }
+            } catch where error.errno == ENOENT {
+                return .vanished
+            }
+        }
         let target = destination == .processed ? processed : rejected
         if let parent = path.parent { try makeDirectories(parent, in: target) }
         var candidate = path
@@ -31,11 +48,11 @@ public final class FileMover {
                 try inbox.renameNoReplace(path.bytes, to: target, candidate.bytes)
                 touched.append((inbox, path.parent))
                 touched.append((target, candidate.parent))
-                return candidate
+                return .moved(candidate)
             } catch where error.errno == EEXIST {
                 candidate = Self.suffixed(path, attempt)
             } catch where error.errno == ENOENT {
-                return nil
+                return .vanished
             }
         }
         throw SystemError("rename", path: path.description, errno: EEXIST)

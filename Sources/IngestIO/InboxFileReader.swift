@@ -33,6 +33,14 @@ public struct InboxFileReader: Sendable {
         } catch {
             return vanishedOrRejected(path, error)
         }
+        let entry = entry(path, info)
+        // Files rejected without being opened are identified by the stat of their name.
+        guard case .file(var analysis) = entry else { return entry }
+        analysis.identity = analysis.identity ?? FileIdentity(info)
+        return .file(analysis)
+    }
+
+    private func entry(_ path: RelativePath, _ info: stat) -> InboxEntry {
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .directory
         case S_IFREG: return readRegularFile(path, size: Int(info.st_size))
@@ -68,7 +76,9 @@ public struct InboxFileReader: Sendable {
             if content.count > maxBytes {
                 return .file(.rejected(path, .tooLarge(bytes: Int(info.st_size), limit: maxBytes), bytes: Int(info.st_size)))
             }
-            return .file(FileAnalysis(file: path, content: content, sketched: sketched))
+            var analysis = FileAnalysis(file: path, content: content, sketched: sketched)
+            analysis.identity = FileIdentity(info)
+            return .file(analysis)
         } catch {
             return .file(.rejected(path, .unreadable(error.description)))
         }

@@ -13,35 +13,21 @@ public final class JournalFile {
     /// The journal's length after the last append: what a checkpoint covers.
     public private(set) var length: Int
     /// Which file is open: the path may point elsewhere after a rotation.
-    public private(set) var identity: Identity
+    public private(set) var identity: FileIdentity
 
-    /// A file's device and inode numbers.
-    public struct Identity: Equatable, Sendable {
-        public var device: UInt64
-        public var inode: UInt64
-
-        public init(device: UInt64, inode: UInt64) {
-            self.device = device
-            self.inode = inode
-        }
-
-        init(_ info: stat) {
-            self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-        }
-    }
 
     /// Where a previous run's checkpoint says reading can resume.
     public struct ResumePoint: Sendable {
-        public var identity: Identity
+        public var identity: FileIdentity
         public var offset: Int
 
-        public init(identity: Identity, offset: Int) {
+        public init(identity: FileIdentity, offset: Int) {
             self.identity = identity
             self.offset = offset
         }
     }
 
-    private init(path: String, descriptor: FileDescriptor, length: Int, identity: Identity) {
+    private init(path: String, descriptor: FileDescriptor, length: Int, identity: FileIdentity) {
         self.path = path
         self.descriptor = descriptor
         self.length = length
@@ -73,7 +59,7 @@ public final class JournalFile {
         do {
             try syncParentDirectory(of: path)
             let info = try descriptor.status()
-            let start = try resumeOffset(descriptor, Identity(info), size: Int(info.st_size), resume)
+            let start = try resumeOffset(descriptor, FileIdentity(info), size: Int(info.st_size), resume)
             let report = try scan(descriptor, path: path, from: start, replay: replay)
             if report.cutBytes > 0 {
                 logger.warning(
@@ -86,7 +72,7 @@ public final class JournalFile {
                     metadata: ["journal": "\(path)", "lines": "\(report.invalidLines.prefix(10))"])
             }
             let length = Int(try descriptor.status().st_size)
-            return (JournalFile(path: path, descriptor: descriptor, length: length, identity: Identity(info)), report)
+            return (JournalFile(path: path, descriptor: descriptor, length: length, identity: FileIdentity(info)), report)
         } catch {
             descriptor.close()
             throw error
@@ -122,7 +108,7 @@ public final class JournalFile {
         descriptor.close()
         descriptor = fresh
         length = Int(info.st_size)
-        identity = Identity(info)
+        identity = FileIdentity(info)
     }
 
     public func close() {
@@ -131,7 +117,7 @@ public final class JournalFile {
 
     /// The checkpoint's offset when it is for this file and falls just after a whole line; else 0.
     private static func resumeOffset(
-        _ descriptor: FileDescriptor, _ identity: Identity, size: Int, _ resume: ResumePoint?
+        _ descriptor: FileDescriptor, _ identity: FileIdentity, size: Int, _ resume: ResumePoint?
     ) throws(SystemError) -> Int {
         guard let resume, resume.identity == identity, resume.offset > 0, resume.offset <= size else { return 0 }
         var byte: UInt8 = 0

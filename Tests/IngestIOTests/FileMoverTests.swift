@@ -39,13 +39,30 @@ import Testing
         let mover = try mover()
         try root.write("inbox/batch/a/b.json", Array("{}".utf8))
         let target = try mover.move(RelativePath("batch/a/b.json"), to: .rejected)
-        #expect(target == RelativePath("batch/a/b.json"))
+        #expect(target == .moved(RelativePath("batch/a/b.json")))
         #expect(contents("rejected/batch/a/b.json") == "{}")
         try mover.syncDirectories()
     }
 
     @Test func vanishedFileIsNotAnError() throws {
-        #expect(try mover().move(RelativePath("nothing.txt"), to: .processed) == nil)
+        #expect(try mover().move(RelativePath("nothing.txt"), to: .processed) == .vanished)
+        #expect(try mover().move(RelativePath("nothing.txt"), to: .processed, expected: FileIdentity(device: 1, inode: 2)) == .vanished)
+    }
+
+    /// A file renamed over the one that was read is not moved in its place.
+    @Test func leavesAReplacedFileAlone() throws {
+        let mover = try mover()
+        try root.write("inbox/a.txt", Array("first".utf8))
+        var info = stat()
+        #expect(lstat(root.file("inbox/a.txt"), &info) == 0)
+        let first = FileIdentity(info)
+        try root.write("inbox/new.txt", Array("second".utf8))
+        #expect(rename(root.file("inbox/new.txt"), root.file("inbox/a.txt")) == 0)
+        #expect(try mover.move(RelativePath("a.txt"), to: .processed, expected: first) == .replaced)
+        #expect(contents("inbox/a.txt") == "second")
+        #expect(lstat(root.file("inbox/a.txt"), &info) == 0)
+        #expect(try mover.move(RelativePath("a.txt"), to: .processed, expected: FileIdentity(info)) == .moved(RelativePath("a.txt")))
+        #expect(contents("processed/a.txt") == "second")
     }
 
     @Test func movesSymbolicLinksThemselves() throws {
