@@ -15,6 +15,8 @@ struct IngestBench {
         var indexArticles = 200_000
         var restartRecords = [220_000, 1_000_000]
         var parseOnly = false
+        /// What to measure besides the parse cost; all of it by default.
+        var sections: Set<String> = ["burst", "latency", "memory", "quality", "restart"]
     }
 
     static func main() throws {
@@ -29,12 +31,46 @@ struct IngestBench {
         let files = corpus.files(options.files)
         let staging = work + "/staging"
         try writeFiles(files, to: staging)
-        let totalBytes = files.reduce(0) { $0 + $1.count }
         progress("wrote \(files.count) files; timing sha256sum and the burst")
         let parse = parseCost(files)
         progress("parsing: \(format(parse)) µs per file on one core")
         table.append(("parse, canonical text and ids, one core", "\(format(parse)) µs per file", ""))
         if options.parseOnly { printTable(table); return }
+        if options.sections.contains("burst") {
+            try measureBurst(options, work: work, files: files, staging: staging, into: &table)
+        }
+        if options.sections.contains("latency") {
+            let latency = try latencies(options, work: work, corpus: corpus)
+            progress("latency p50 \(format(latency.p50)) ms, p99 \(format(latency.p99)) ms")
+            table.append(("latency rename → journal line, p50", "\(format(latency.p50)) ms", ""))
+            table.append(("latency rename → journal line, p99", "\(format(latency.p99)) ms", "≤ 5 ms"))
+        }
+        if options.sections.contains("memory") {
+            let memory = try indexBytesPerArticle(options, work: work)
+            progress("index: \(Int(memory.exact)) bytes per article, near-duplicate index \(Int(memory.near))")
+            table.append(("dedup index RSS per article (\(options.indexArticles) articles)", "\(Int(memory.exact)) bytes", "≤ 128"))
+            table.append(("near-duplicate index RSS per article", "\(Int(memory.near)) bytes", "≤ 512"))
+        }
+        if options.sections.contains("quality"), let quality = try nearDuplicateQuality() {
+            progress("near-duplicates: \(quality)")
+            table.append(("near-duplicates, SaudiNewsNet \(quality.articles) distinct articles: pairs with J ≥ 0.7", "\(quality.truePairs)", ""))
+            table.append(("near-duplicates: recall (J ≥ 0.7)", format(quality.recall), "≥ 0.90"))
+            table.append(("near-duplicates: precision (reported pairs with J ≥ 0.5)", format(quality.precision), "≥ 0.95"))
+        }
+        for records in options.restartRecords where options.sections.contains("restart") {
+            let restart = try restartTimes(options, work: work, records: records)
+            progress("\(records) records: cold \(format(restart.cold)) s, restart \(format(restart.warm)) s")
+            table.append(("READY after start, \(records) records, no checkpoint", "\(format(restart.cold)) s", ""))
+            table.append(("READY after restart, \(records) records", "\(format(restart.warm)) s", records <= 220_000 ? "≤ 1 s" : "report"))
+        }
+        printTable(table)
+    }
+
+    /// The burst against sha256sum, with near-duplicate detection and without.
+    static func measureBurst(
+        _ options: Options, work: String, files: [[UInt8]], staging: String, into table: inout [(String, String, String)]
+    ) throws {
+        let totalBytes = files.reduce(0) { $0 + $1.count }
         let hashRate = try sha256sumRate(staging, count: files.count)
         let burst = try burstThroughput(options, work: work, staging: staging, count: files.count)
         progress("burst: \(Int(burst.rate)) files/s; sha256sum: \(Int(hashRate)) files/s")
@@ -48,31 +84,6 @@ struct IngestBench {
         table.append(("peak RSS during the burst", "\(burst.peakRSSKB / 1024) MiB", "bounded"))
         table.append(("burst with --no-near-duplicates", "\(Int(plain.rate)) files/s", ""))
         table.append(("burst with near-duplicates / without", format(burst.rate / plain.rate), "≥ 0.70"))
-
-        let latency = try latencies(options, work: work, corpus: corpus)
-        progress("latency p50 \(format(latency.p50)) ms, p99 \(format(latency.p99)) ms")
-        table.append(("latency rename → journal line, p50", "\(format(latency.p50)) ms", ""))
-        table.append(("latency rename → journal line, p99", "\(format(latency.p99)) ms", "≤ 5 ms"))
-
-        let memory = try indexBytesPerArticle(options, work: work)
-        progress("index: \(Int(memory.exact)) bytes per article, near-duplicate index \(Int(memory.near))")
-        table.append(("dedup index RSS per article (\(options.indexArticles) articles)", "\(Int(memory.exact)) bytes", "≤ 128"))
-        table.append(("near-duplicate index RSS per article", "\(Int(memory.near)) bytes", "≤ 512"))
-
-        if let quality = try nearDuplicateQuality() {
-            progress("near-duplicates: \(quality)")
-            table.append(("near-duplicates, SaudiNewsNet \(quality.articles) distinct articles: pairs with J ≥ 0.7", "\(quality.truePairs)", ""))
-            table.append(("near-duplicates: recall (J ≥ 0.7)", format(quality.recall), "≥ 0.90"))
-            table.append(("near-duplicates: precision (reported pairs with J ≥ 0.5)", format(quality.precision), "≥ 0.95"))
-        }
-
-        for records in options.restartRecords {
-            let restart = try restartTimes(options, work: work, records: records)
-            progress("\(records) records: cold \(format(restart.cold)) s, restart \(format(restart.warm)) s")
-            table.append(("READY after start, \(records) records, no checkpoint", "\(format(restart.cold)) s", ""))
-            table.append(("READY after restart, \(records) records", "\(format(restart.warm)) s", records <= 220_000 ? "≤ 1 s" : "report"))
-        }
-        printTable(table)
     }
 
     // MARK: - Measurements
@@ -281,6 +292,7 @@ struct IngestBench {
             case "--index-articles": options.indexArticles = Int(value) ?? options.indexArticles
             case "--restart-records": options.restartRecords = value.split(separator: ",").compactMap { Int($0) }
             case "--parse-only": options.parseOnly = value == "yes"
+            case "--sections": options.sections = Set(value.split(separator: ",").map(String.init))
             default: throw BenchError("unknown option \(argument); see Benchmarks/IngestBench/IngestBench.swift")
             }
         }

@@ -28,13 +28,18 @@ public struct Article: Sendable, Equatable {
     /// The id, the word count and, when `sketched`, the MinHash sketch of the shingles (see
     /// ``MinHashSketch``), all from one canonicalisation of title and body.
     public func identity(sketched: Bool) -> (id: ContentID, words: Int, sketch: MinHashSketch?) {
-        let canonical = CanonicalText.canonicalUTF8(joining: [title, body])
+        let canonical = CanonicalText.canonicalForm(joining: [title, body])
         return (ContentID(digestOf: canonical.text), canonical.words[1],
-                sketched ? MinHashSketch(canonicalText: canonical.text) : nil)
+                sketched ? MinHashSketch(wordHashes: canonical.wordHashes) : nil)
+    }
+
+    /// The near-duplicate sketch alone (see ``MinHashSketch``).
+    public var sketch: MinHashSketch {
+        MinHashSketch(wordHashes: CanonicalText.canonicalForm(joining: [title, body]).wordHashes)
     }
 
     /// The canonical form of `title + " " + body`, which ids and sketches are computed from.
-    public var canonicalText: [UInt8] { CanonicalText.canonicalUTF8(joining: [title, body]).text }
+    public var canonicalText: [UInt8] { CanonicalText.canonicalForm(joining: [title, body]).text }
 }
 
 /// Fields of a JSON input that are passed through to the journal record unchanged.
@@ -51,9 +56,4 @@ public struct ArticleMetadata: Sendable, Equatable {
         self.date = date
     }
 
-    /// The fields that are set, in journal order.
-    public var fields: [(key: String, value: String)] {
-        [("source", source), ("url", url), ("author", author), ("date", date)]
-            .compactMap { key, value in value.map { (key, $0) } }
-    }
 }

@@ -42,7 +42,7 @@ public enum ArticleParser {
         var scalars = 0, words = 0, inWord = false
         for scalar in text.unicodeScalars {
             scalars += 1
-            if scalar.properties.isWhitespace {
+            if scalar.isWhiteSpace {
                 inWord = false
             } else if !inWord {
                 inWord = true
@@ -111,7 +111,7 @@ public enum ArticleParser {
 
     private static func trimmed(_ line: Substring) -> String {
         let end = line.trimmingTrailingWhitespace()
-        let start = end.unicodeScalars.firstIndex { !$0.properties.isWhitespace } ?? end.endIndex
+        let start = end.unicodeScalars.firstIndex { !$0.isWhiteSpace } ?? end.endIndex
         return String(end[start...])
     }
 
@@ -130,15 +130,26 @@ public enum ArticleParser {
 }
 
 extension Substring {
-    fileprivate var isBlank: Bool { unicodeScalars.allSatisfy(\.properties.isWhitespace) }
+    fileprivate var isBlank: Bool { unicodeScalars.allSatisfy(\.isWhiteSpace) }
 
     /// Works on Unicode scalars, which is cheap, rather than Characters.
     fileprivate func trimmingTrailingWhitespace() -> Substring {
         let scalars = unicodeScalars
         var end = scalars.endIndex
-        while end > scalars.startIndex, scalars[scalars.index(before: end)].properties.isWhitespace {
+        while end > scalars.startIndex, scalars[scalars.index(before: end)].isWhiteSpace {
             end = scalars.index(before: end)
         }
         return self[startIndex..<end]
+    }
+}
+
+extension Unicode.Scalar {
+    /// `properties.isWhitespace`, answered without the property lookup for the scalars that make
+    /// up nearly all text (ASCII, and everything below U+1680 other than U+0085 and U+00A0).
+    @inline(__always)
+    var isWhiteSpace: Bool {
+        if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+        if value < 0x1680 && value != 0x85 && value != 0xA0 { return false }
+        return properties.isWhitespace
     }
 }

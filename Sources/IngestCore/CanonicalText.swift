@@ -24,13 +24,22 @@ public enum CanonicalText {
 
     /// The canonical form of `text`, as UTF-8 bytes.
     public static func canonicalUTF8(_ text: String) -> [UInt8] {
-        canonicalUTF8(joining: [text]).text
+        canonicalForm(joining: [text]).text
     }
 
-    /// The canonical form of the parts joined with spaces, and how many words (space-separated
-    /// tokens of the canonical form) each part has. Equal to canonicalising the joined text: NFKC
-    /// cannot compose across a space, and white space collapses.
-    public static func canonicalUTF8(joining parts: [String]) -> (text: [UInt8], words: [Int]) {
+    /// Canonical text and what is counted while writing it.
+    public struct Form: Sendable {
+        /// The canonical UTF-8.
+        public var text: [UInt8]
+        /// How many words (space-separated tokens of `text`) each part contributed.
+        public var words: [Int]
+        /// The FNV-1a hash of each word of `text`, in order (see ``MinHashSketch/wordHashes(_:)``).
+        public var wordHashes: [UInt64]
+    }
+
+    /// The canonical form of the parts joined with spaces. Equal to canonicalising the joined
+    /// text: NFKC cannot compose across a space, and white space collapses.
+    public static func canonicalForm(joining parts: [String]) -> Form {
         let capacity = parts.reduce(0) { $0 + $1.utf8.count + 1 }
         return canonical(parts, capacity: capacity, appendingFast)
             ?? canonical(parts, capacity: capacity) { part, writer in appendNormalizing(part, to: &writer) }!
@@ -39,7 +48,7 @@ public enum CanonicalText {
     /// Nil when `append` refuses a part.
     private static func canonical(
         _ parts: [String], capacity: Int, _ append: (String, inout Writer) -> Bool
-    ) -> (text: [UInt8], words: [Int])? {
+    ) -> Form? {
         var writer = Writer(capacity: capacity)
         var words: [Int] = []
         for part in parts {
@@ -48,7 +57,7 @@ public enum CanonicalText {
             guard append(part, &writer) else { return nil }
             words.append(writer.words - before)
         }
-        return (writer.output, words)
+        return Form(text: writer.output, words: words, wordHashes: writer.wordHashes)
     }
 
     /// The canonical form without NFKC when every scalar is one that NFKC either leaves alone or
@@ -103,20 +112,33 @@ public enum CanonicalText {
         private var capacity: Int
         private var count = 0
         private var pendingSpace = false
-        private var spaces = 0
+        /// One per space written, that is per word finished: the words are hashed as they are
+        /// written, which costs less than a second pass over the text.
+        private var hashes: UnsafeMutablePointer<UInt64>
+        private var hashCount = 0
+        private var wordHash = MinHashSketch.fnvOffsetBasis
 
         init(capacity: Int) {
             // Enough for the fast path (at most a space before each input byte); grown otherwise.
             self.capacity = 2 * capacity + 8
             buffer = .allocate(capacity: self.capacity)
+            hashes = .allocate(capacity: self.capacity / 2 + 1)
         }
 
-        deinit { buffer.deallocate() }
+        deinit {
+            buffer.deallocate()
+            hashes.deallocate()
+        }
 
         var output: [UInt8] { Array(UnsafeBufferPointer(start: buffer, count: count)) }
 
         /// Words written so far: the spaces between them are written only once a word follows.
-        var words: Int { count == 0 ? 0 : spaces + 1 }
+        var words: Int { count == 0 ? 0 : hashCount + 1 }
+
+        /// The hashes of the words written so far, the last one included.
+        var wordHashes: [UInt64] {
+            Array(UnsafeBufferPointer(start: hashes, count: hashCount)) + (count == 0 ? [] : [wordHash])
+        }
 
         /// Steps 2 to 7 for valid UTF-8 whose scalars are all NFKC-neutral; false, with part of
         /// it written, at the first scalar that is not. Per byte rather than per `Unicode.Scalar`,
@@ -127,7 +149,8 @@ public enum CanonicalText {
             // Every input byte writes at most two (a space and itself; two bytes at most two and
             // a space), except through the rule, which checks the room itself.
             reserve(2 * bytes.count + 8)
-            var out = buffer + count, pending = pendingSpace, spacesWritten = spaces
+            var out = buffer + count, pending = pendingSpace
+            var hashOut = hashes + hashCount, hash = wordHash
             let start = buffer
             var index = 0
             while index < bytes.count {
@@ -155,15 +178,21 @@ public enum CanonicalText {
                     let space = pending && out > start ? 1 : 0
                     out.pointee = UInt8(ascii: " ")
                     out += space
-                    spacesWritten += space
+                    hashOut.pointee = hash
+                    hashOut += space
+                    hash = space == 1 ? MinHashSketch.fnvOffsetBasis : hash
                     pending = false
                     if entry < 0x80 {
                         out.pointee = UInt8(truncatingIfNeeded: entry)
                         out += 1
+                        hash = MinHashSketch.fnv(hash, UInt8(truncatingIfNeeded: entry))
                     } else {
-                        out[0] = UInt8(truncatingIfNeeded: 0xC0 | entry >> 6)
-                        out[1] = UInt8(truncatingIfNeeded: 0x80 | entry & 0x3F)
+                        let first = UInt8(truncatingIfNeeded: 0xC0 | entry >> 6)
+                        let second = UInt8(truncatingIfNeeded: 0x80 | entry & 0x3F)
+                        out[0] = first
+                        out[1] = second
                         out += 2
+                        hash = MinHashSketch.fnv(MinHashSketch.fnv(hash, first), second)
                     }
                     continue
                 }
@@ -172,13 +201,13 @@ public enum CanonicalText {
                 case ScalarTables.deleted: continue
                 case ScalarTables.notNeutral: return false
                 default:  // through the rule as written; rare
-                    (count, pendingSpace, spaces) = (out - buffer, pending, spacesWritten)
+                    (count, pendingSpace, hashCount, wordHash) = (out - buffer, pending, hashOut - hashes, hash)
                     append(value)
                     reserve(2 * (bytes.count - index) + 8)
-                    (out, pending, spacesWritten) = (buffer + count, pendingSpace, spaces)
+                    (out, pending, hashOut, hash) = (buffer + count, pendingSpace, hashes + hashCount, wordHash)
                 }
             }
-            (count, pendingSpace, spaces) = (out - buffer, pending, spacesWritten)
+            (count, pendingSpace, hashCount, wordHash) = (out - buffer, pending, hashOut - hashes, hash)
             return true
         }
 
@@ -275,7 +304,9 @@ public enum CanonicalText {
             let space = (pendingSpace && count > 0) ? 1 : 0
             buffer[count] = UInt8(ascii: " ")
             count += space
-            spaces += space
+            hashes[hashCount] = wordHash
+            hashCount += space
+            wordHash = space == 1 ? MinHashSketch.fnvOffsetBasis : wordHash
             pendingSpace = false
         }
 
@@ -283,6 +314,7 @@ public enum CanonicalText {
         private mutating func put(_ byte: UInt8) {
             buffer[count] = byte
             count += 1
+            wordHash = MinHashSketch.fnv(wordHash, byte)
         }
 
         private mutating func grow() {
@@ -291,6 +323,10 @@ public enum CanonicalText {
             buffer.deallocate()
             buffer = larger
             capacity *= 2
+            let moreHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity / 2 + 1)
+            moreHashes.moveInitialize(from: hashes, count: hashCount)
+            hashes.deallocate()
+            hashes = moreHashes
         }
     }
 

@@ -45,8 +45,17 @@ public struct ContentID: Hashable, Sendable, CustomStringConvertible {
 
     /// Lowercase hex, 64 digits.
     public var hex: String {
-        [words.0, words.1, words.2, words.3].map(Self.paddedHex).joined()
+        String(unsafeUninitializedCapacity: 64) { output in
+            for (index, word) in [words.0, words.1, words.2, words.3].enumerated() {
+                for nibble in 0..<16 {
+                    output[index * 16 + nibble] = Self.hexDigits[Int(truncatingIfNeeded: word >> (60 - 4 * nibble)) & 0xF]
+                }
+            }
+            return 64
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public var description: String { hex }
 
@@ -57,11 +66,6 @@ public struct ContentID: Hashable, Sendable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) {
         // SHA-256 output is already uniform; one word is plenty for the hash table.
         hasher.combine(words.0)
-    }
-
-    private static func paddedHex(_ word: UInt64) -> String {
-        let digits = String(word, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
 

@@ -47,7 +47,7 @@ public struct JournalEntry: Sendable, Equatable {
     /// nil for records that are not articles.
     public var sketch: MinHashSketch? {
         guard event == .article, let title, let body else { return nil }
-        return Article(title: title, body: body).identity(sketched: true).sketch
+        return Article(title: title, body: body).sketch
     }
 }
 

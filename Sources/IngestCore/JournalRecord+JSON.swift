@@ -4,7 +4,14 @@ extension JournalRecord {
     /// Hand-written rather than JSONEncoder: the key order is part of the format, and this runs once
     /// per file on the hot path.
     public func jsonLine() -> [UInt8] {
-        var json = JSONObjectWriter(capacity: 512 + (article.map { $0.title.utf8.count + $0.body.utf8.count } ?? 0))
+        appendingJSONLine(to: [])
+    }
+
+    /// `buffer` with the record's JSON line appended: a batch of records is written into one
+    /// buffer without a copy per record.
+    public func appendingJSONLine(to buffer: consuming [UInt8]) -> [UInt8] {
+        var json = JSONObjectWriter(appendingTo: consume buffer,
+                                    capacity: 512 + (article.map { $0.title.utf8.count + $0.body.utf8.count } ?? 0))
         json.number("seq", seq)
         json.string("time", time)
         json.string("event", event.rawValue)
@@ -18,7 +25,11 @@ extension JournalRecord {
             json.string("title", article.title)
             json.string("body", article.body)
             if let words { json.number("words", UInt64(words)) }
-            for (key, value) in article.metadata.fields { json.string(key, value) }
+            let metadata = article.metadata
+            if let source = metadata.source { json.string("source", source) }
+            if let url = metadata.url { json.string("url", url) }
+            if let author = metadata.author { json.string("author", author) }
+            if let date = metadata.date { json.string("date", date) }
             if let nearDuplicates { json.nearDuplicates(nearDuplicates) }
         }
         if let reason { json.string("reason", reason) }
@@ -28,18 +39,23 @@ extension JournalRecord {
 
 /// Writes one flat JSON object with string and number values.
 struct JSONObjectWriter {
-    private var buffer: [UInt8] = [UInt8(ascii: "{")]
+    private var buffer: [UInt8]
+    /// Where the object starts in `buffer`.
+    private let start: Int
 
-    init(capacity: Int = 0) {
-        buffer.reserveCapacity(capacity)
+    init(appendingTo buffer: consuming [UInt8], capacity: Int) {
+        self.buffer = consume buffer
+        start = self.buffer.count
+        self.buffer.reserveRoom(capacity)
+        self.buffer.append(UInt8(ascii: "{"))
     }
 
-    mutating func string(_ key: String, _ value: String) {
+    mutating func string(_ key: StaticString, _ value: String) {
         self.key(key)
         JSONString.append(value, to: &buffer)
     }
 
-    mutating func number(_ key: String, _ value: UInt64) {
+    mutating func number(_ key: StaticString, _ value: UInt64) {
         self.key(key)
         buffer.append(contentsOf: String(value).utf8)
     }
@@ -60,10 +76,12 @@ struct JSONObjectWriter {
         return buffer
     }
 
-    private mutating func key(_ key: String) {
-        if buffer.count > 1 { buffer.append(UInt8(ascii: ",")) }
-        JSONString.append(key, to: &buffer)
-        buffer.append(UInt8(ascii: ":"))
+    /// Keys are this file's own ASCII literals, which need no escaping.
+    private mutating func key(_ key: StaticString) {
+        if buffer.count > start + 1 { buffer.append(UInt8(ascii: ",")) }
+        buffer.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { buffer.append(contentsOf: $0) }
+        buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
     }
 }
 
@@ -75,7 +93,7 @@ enum JSONString {
         buffer.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { utf8 in
-            buffer.reserveCapacity(buffer.count + utf8.count + 16)
+            buffer.reserveRoom(utf8.count + 16)
             var runStart = 0
             var index = 0
             // Copy runs that need no escaping in one go; escape the bytes that do. Eight bytes at
@@ -150,5 +168,13 @@ public enum JSONObjectFormat {
         digits = String(repeating: "0", count: 3 - digits.count) + digits
         while digits.hasSuffix("0") { digits.removeLast() }
         return "0." + digits
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Room for `count` more bytes, doubling as appends would: reserving the exact size would
+    /// copy a batch buffer that grows by one record at a time once per record.
+    mutating func reserveRoom(_ count: Int) {
+        if capacity < self.count + count { reserveCapacity(Swift.max(self.count + count, 2 * capacity)) }
     }
 }

@@ -26,7 +26,12 @@ public struct MinHashSketch: Sendable, Equatable {
 
     /// The sketch of canonical text (the output of ``CanonicalText/canonicalUTF8(_:)``).
     public init(canonicalText: [UInt8]) {
-        let shingles = Self.shingleHashes(canonicalText)
+        self.init(wordHashes: Self.wordHashes(canonicalText))
+    }
+
+    /// The sketch of canonical text whose words have these hashes (see ``wordHashes(_:)``).
+    public init(wordHashes: [UInt64]) {
+        let shingles = Self.shingleHashes(wordHashes: wordHashes)
         guard !shingles.isEmpty else {
             bins = []
             return
@@ -59,7 +64,10 @@ public struct MinHashSketch: Sendable, Equatable {
 
     /// One 64-bit hash per shingle, in text order (repeated shingles repeat).
     static func shingleHashes(_ text: [UInt8]) -> [UInt64] {
-        let words = wordHashes(text)
+        shingleHashes(wordHashes: wordHashes(text))
+    }
+
+    static func shingleHashes(wordHashes words: [UInt64]) -> [UInt64] {
         guard !words.isEmpty else { return [] }
         let width = min(shingleWords, words.count)
         return (0...(words.count - width)).map { start in
@@ -70,23 +78,31 @@ public struct MinHashSketch: Sendable, Equatable {
     }
 
     /// FNV-1a of each space-separated word.
-    static func wordHashes(_ text: [UInt8]) -> [UInt64] {
+    public static func wordHashes(_ text: [UInt8]) -> [UInt64] {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(text.count / 5)
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        var hash = fnvOffsetBasis
         var inWord = false
         for byte in text {
             if byte == UInt8(ascii: " ") {
                 if inWord { hashes.append(hash) }
-                hash = 0xCBF2_9CE4_8422_2325
+                hash = fnvOffsetBasis
                 inWord = false
             } else {
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                hash = fnv(hash, byte)
                 inWord = true
             }
         }
         if inWord { hashes.append(hash) }
         return hashes
+    }
+
+    static let fnvOffsetBasis: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    /// One step of FNV-1a.
+    @inline(__always)
+    static func fnv(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
     }
 
     /// The splitmix64 finaliser: spreads every input bit over the whole word.

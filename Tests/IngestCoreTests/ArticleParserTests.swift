@@ -1,4 +1,4 @@
-import IngestCore
+@testable import IngestCore
 import IngestTestSupport
 import Testing
 
@@ -43,6 +43,12 @@ import Testing
     ])
     func headingLimits(line: String, isHeading: Bool) {
         #expect(ArticleParser.isHeading(Substring(line)) == isHeading)
+    }
+
+    @Test func whiteSpaceShortcutAgreesWithTheProperty() {
+        let disagreeing = (UInt32(0)...0x10FFFF).compactMap(Unicode.Scalar.init)
+            .filter { $0.isWhiteSpace != $0.properties.isWhitespace }
+        #expect(disagreeing.isEmpty, "\(disagreeing.map { String($0.value, radix: 16) })")
     }
 
     @Test func seedTitles() throws {

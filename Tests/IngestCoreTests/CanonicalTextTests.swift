@@ -59,7 +59,9 @@ import IngestTestSupport
         for _ in 0..<20_000 {
             let scalars = (0..<Int.random(in: 1...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
             let text = String(String.UnicodeScalarView(scalars))
-            #expect(CanonicalText.canonicalUTF8(text) == CanonicalText.canonicalUTF8(normalizing: text), "\(scalars.map { String($0.value, radix: 16) })")
+            let form = CanonicalText.canonicalForm(joining: [text])
+            #expect(form.text == CanonicalText.canonicalUTF8(normalizing: text), "\(scalars.map { String($0.value, radix: 16) })")
+            #expect(form.wordHashes == MinHashSketch.wordHashes(form.text))
         }
     }
 
@@ -77,9 +79,10 @@ import IngestTestSupport
         (["وَ\u{0654}", "ﻻ ﺃﺣﻤﺪ!"], [1, 2]),  // both on the NFKC path
     ])
     func joinedPartsCountTheirOwnWords(parts: [String], words: [Int]) {
-        let joined = CanonicalText.canonicalUTF8(joining: parts)
+        let joined = CanonicalText.canonicalForm(joining: parts)
         #expect(joined.text == CanonicalText.canonicalUTF8(parts.joined(separator: " ")))
         #expect(joined.words == words)
+        #expect(joined.wordHashes == MinHashSketch.wordHashes(joined.text))
     }
 
     @Test func identityEqualsCanonicalOfTheWhole() {
