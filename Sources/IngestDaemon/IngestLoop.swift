@@ -44,6 +44,9 @@ final class IngestLoop {
     /// The last seq whose file was moved since the directories were last synced.
     private var unsyncedMovesThrough: UInt64?
     private var movesSyncedAt = ContinuousClock.now
+    private var lastTime = (millisecond: Int64(-1), text: "")
+    /// The inotify delivery, paused while the loop works through waiting files.
+    private var delivery: EventSubscription?
 
     let tickInterval: Duration
 
@@ -188,9 +191,11 @@ final class IngestLoop {
     /// come for them (an `.eventsArrived` input).
     func deliverEvents(wake: @escaping @Sendable () -> Void) -> EventSubscription {
         let backlog = self.backlog
-        return watcher.deliverEvents { events in
+        let subscription = watcher.deliverEvents { events in
             if backlog.append(events) { wake() }
         }
+        delivery = subscription
+        return subscription
     }
 
     func close() {
@@ -205,8 +210,11 @@ final class IngestLoop {
         return "\(line); journal write failed (\(failure.message), \(failure.name)), retrying"
     }
 
-    private func handleArrivedEvents() throws {
-        let events = backlog.takeAll()
+    /// Handles the events in the backlog and, while the delivery is paused, those still in the
+    /// kernel's queue: read here, on the loop's own thread, so that a burst does not cost two
+    /// thread wake-ups for every few events.
+    private func handleArrivedEvents(readingQueue: Bool = false) throws {
+        let events = backlog.takeAll() + (readingQueue ? watcher.readEvents() : [])
         if !events.isEmpty { try handle(events) }
     }
 
@@ -228,6 +236,8 @@ final class IngestLoop {
     /// Ingests waiting files batch by batch, until none wait, the journal fails, or shutdown starts.
     private func processPending(stopping: ShutdownFlag) throws {
         if !(pending.isEmpty && deferred.isEmpty) && retry.isDue {
+            delivery?.pause()
+            defer { delivery?.resume() }
             while !(pending.isEmpty && deferred.isEmpty) && !stopping.isSet {
                 if pending.isEmpty {
                     // Only paths whose earlier file is still being moved are left.
@@ -238,7 +248,7 @@ final class IngestLoop {
                 guard ingestBatch() else { break }
                 pingWatchdogIfDue(force: false)
                 // Files that arrived during the batch join the next one.
-                try handleArrivedEvents()
+                try handleArrivedEvents(readingQueue: true)
             }
             reportStatus(force: false)
         }
@@ -307,8 +317,8 @@ final class IngestLoop {
                         moveLeftOver(analysis, earlier)
                         continue
                     }
-                    let record = ingestor.record(for: analysis, time: Self.now())
-                    lines += record.jsonLine()
+                    let record = ingestor.record(for: analysis, time: now())
+                    lines = record.appendingJSONLine(to: consume lines)
                     records.append(record)
                     moves.append(.init(seq: record.seq, file: record.file,
                                        destination: record.event == .rejected ? .rejected : .processed,
@@ -408,10 +418,15 @@ final class IngestLoop {
         }
     }
 
-    private static func now() -> String {
+    /// The record time, formatted once per millisecond: a burst journals many files in each.
+    private func now() -> String {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
-        return JournalTime.rfc3339(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
+        let millisecond = Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+        if millisecond != lastTime.millisecond {
+            lastTime = (millisecond, JournalTime.rfc3339(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec)))
+        }
+        return lastTime.text
     }
 }
 

@@ -52,6 +52,9 @@ public final class InboxWatcher {
         inotify.deliverEvents(to: handler)
     }
 
+    /// The events queued in the kernel now; only while the delivery is paused.
+    public func readEvents() -> [InotifyEvent] { inotify.readEvents() }
+
     public func close() { inotify.close() }
 
     /// Whether the inbox path still names the directory being watched. Deleting it sends no

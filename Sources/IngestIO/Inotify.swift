@@ -44,7 +44,13 @@ public final class Inotify: Sendable {
             if !events.isEmpty { handler(events) }
         }
         source.resume()
-        return EventSubscription(source: source)
+        return EventSubscription(source: source, queue: queue)
+    }
+
+    /// Reads the events queued in the kernel now, without waiting. Only while the delivery is
+    /// paused (``EventSubscription/pause()``), or two readers would split the events between them.
+    public func readEvents() -> [InotifyEvent] {
+        Self.readAvailable(descriptor.rawValue)
     }
 
     /// The same batches as an AsyncStream; it ends when the stream is dropped.
@@ -95,12 +101,26 @@ public final class Inotify: Sendable {
     }
 }
 
-/// Stops a delivery of inotify events when cancelled.
+/// Stops a delivery of inotify events when cancelled; pauses it while its owner reads the
+/// events itself.
 public final class EventSubscription: Sendable {
     // Dispatch sources are thread-safe; Dispatch just does not say so to the compiler yet.
     nonisolated(unsafe) private let source: any DispatchSourceRead
+    private let queue: DispatchQueue
 
-    init(source: any DispatchSourceRead) { self.source = source }
+    init(source: any DispatchSourceRead, queue: DispatchQueue) {
+        self.source = source
+        self.queue = queue
+    }
 
     public func cancel() { source.cancel() }
+
+    /// Stops delivering and returns once a delivery in progress has finished; then the caller
+    /// may read the descriptor itself. Every pause must be followed by one ``resume()``.
+    public func pause() {
+        source.suspend()
+        queue.sync {}
+    }
+
+    public func resume() { source.resume() }
 }

@@ -44,7 +44,7 @@ struct Similar: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else { fail("cannot read \(file).") }
         let sketch: MinHashSketch
         switch ArticleParser.parse(Array(data), fileName: file) {
-        case .success(let article): sketch = MinHashSketch(canonicalText: article.canonicalText)
+        case .success(let article): sketch = article.sketch
         case .failure(let rejection): fail("\(file): \(rejection.reason)")
         }
         guard let journalBytes = FileManager.default.contents(atPath: journalPath).map(Array.init) else {
