@@ -15,8 +15,7 @@ public struct ContentID: Hashable, Sendable, CustomStringConvertible {
     /// The id of an article with this title and body: the canonical form of `title + " " + body`.
     /// Where the title ends and the body starts does not change the id.
     public init(title: String, body: String) {
-        let text = title.isEmpty ? body : title + " " + body
-        self.init(digestOf: CanonicalText.canonicalUTF8(text))
+        self.init(digestOf: CanonicalText.canonicalForm(joining: [title, body]).text)
     }
 
     /// The SHA-256 of `bytes`.

@@ -121,14 +121,11 @@ enum JSONString {
     }
 
     /// Whether any of the eight bytes is a control character, a quote, a backslash or 0xE2 (the
-    /// lead byte of U+2028 and U+2029), with the zero-byte and less-than tests of Bit Twiddling
-    /// Hacks, which are exact for the word as a whole.
+    /// lead byte of U+2028 and U+2029).
     @inline(__always)
     private static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highBits != 0 }
-        return (word &- 0x20 &* ones) & ~word & highBits != 0
-            || hasZeroByte(word ^ (0x22 &* ones)) || hasZeroByte(word ^ (0x5C &* ones)) || hasZeroByte(word ^ (0xE2 &* ones))
+        ByteWord.hasByte(word, below: 0x20) || ByteWord.hasByte(word, equalTo: 0x22)
+            || ByteWord.hasByte(word, equalTo: 0x5C) || ByteWord.hasByte(word, equalTo: 0xE2)
     }
 
     /// Appends the escape for the byte at `index`; returns how many bytes it consumed.

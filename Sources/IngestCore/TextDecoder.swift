@@ -109,20 +109,13 @@ public enum TextDecoder {
         let raw = UnsafeRawBufferPointer(bytes)
         var index = 0
         while index + 8 <= bytes.count {
-            if hasByteBelow0x20(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+            if ByteWord.hasByte(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self), below: 0x20) {
                 for byte in bytes[index..<index + 8] { count(byte) }
             }
             index += 8
         }
         for byte in bytes[index...] { count(byte) }
         return (controls > 0 && controls * 100 >= bytes.count, carriageReturns > 0)
-    }
-
-    /// Whether any of the eight bytes is below 0x20 ("determine if a word has a byte less than n",
-    /// Bit Twiddling Hacks): exact for the word as a whole, which is all that is asked.
-    @inline(__always)
-    private static func hasByteBelow0x20(_ word: UInt64) -> Bool {
-        (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0
     }
 }
 
