@@ -8,6 +8,10 @@ int cingest_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, co
     return renameat2(olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
 }
 
+int cingest_o_noatime(void) {
+    return O_NOATIME;
+}
+
 int cingest_malloc_trim(void) {
     return malloc_trim(0);
 }

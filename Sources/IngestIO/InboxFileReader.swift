@@ -1,3 +1,4 @@
+import CIngestShims
 import Glibc
 import IngestCore
 
@@ -43,7 +44,7 @@ public struct InboxFileReader: Sendable {
     private func entry(_ path: RelativePath, _ info: stat) -> InboxEntry {
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .directory
-        case S_IFREG: return readRegularFile(path, size: Int(info.st_size))
+        case S_IFREG: return readRegularFile(path, size: Int(info.st_size), owned: info.st_uid == geteuid())
         case S_IFLNK: return .file(.rejected(path, .symbolicLink))
         default: return .file(.rejected(path, .notRegularFile(kind: Self.kindName(info.st_mode))))
         }
@@ -57,12 +58,11 @@ public struct InboxFileReader: Sendable {
         return info.st_mode & S_IFMT == S_IFREG && info.st_nlink == 1
     }
 
-    private func readRegularFile(_ path: RelativePath, size: Int) -> InboxEntry {
+    private func readRegularFile(_ path: RelativePath, size: Int, owned: Bool) -> InboxEntry {
         if size > maxBytes { return .file(.rejected(path, .tooLarge(bytes: size, limit: maxBytes), bytes: size)) }
         let file: FileDescriptor
         do {
-            // O_NONBLOCK: should the name have been swapped for a FIFO since the stat, never hang on it.
-            file = try inbox.open(path.bytes, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+            file = try open(path, owned: owned)
         } catch {
             return vanishedOrRejected(path, error)
         }
@@ -81,6 +81,22 @@ public struct InboxFileReader: Sendable {
             return .file(analysis)
         } catch {
             return .file(.rejected(path, .unreadable(error.description)))
+        }
+    }
+
+    /// Opens without following a symbolic link and, should the name have been swapped for a FIFO
+    /// since the stat, without hanging on it. The daemon's own files are read without updating
+    /// their access time: the first read of a new file would otherwise write its inode, a quarter
+    /// of the cost of opening and reading a small file. Only a file's owner may ask for that
+    /// (O_NOATIME).
+    private func open(_ path: RelativePath, owned: Bool) throws(SystemError) -> FileDescriptor {
+        let flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY
+        guard owned else { return try inbox.open(path.bytes, flags: flags) }
+        do {
+            return try inbox.open(path.bytes, flags: flags | cingest_o_noatime())
+        } catch where error.errno == EPERM {
+            // The file changed hands since the stat.
+            return try inbox.open(path.bytes, flags: flags)
         }
     }
 

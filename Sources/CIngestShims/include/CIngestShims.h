@@ -5,6 +5,9 @@
 /// Glibc declares renameat2 only under _GNU_SOURCE, which Swift's Glibc module does not see.
 int cingest_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 
+/// open(2)'s O_NOATIME, which Glibc also declares only under _GNU_SOURCE.
+int cingest_o_noatime(void);
+
 /// Serves allocations of `bytes` and more with mmap, always: glibc otherwise raises this threshold
 /// after the first large free, and later large buffers then stay in the heap when freed.
 int cingest_fix_mmap_threshold(int bytes);
