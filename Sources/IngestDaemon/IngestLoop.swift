@@ -23,12 +23,16 @@ final class IngestLoop {
     private let journal: JournalFile
     private let watcher: InboxWatcher
     private let reader: InboxFileReader
+    /// Reads and parses the next waiting files on other threads while the loop journals.
+    private let reads: ReadAhead<RelativePath, InboxEntry>
+    /// Paths submitted to `reads` and not taken back yet.
+    private var readingAhead = Set<RelativePath>()
     private let mover: BackgroundMover
     private let backlog = EventBacklog()
     private var ingestor: Ingestor
     private var pending = PendingFiles()
-    /// Files handed to the mover and not moved yet: not read again until they are (a rescan
-    /// lists them, or a new file took the name).
+    /// Files journaled (or about to be, in the batch being built) and not moved yet: not read
+    /// again until they are (a rescan lists them, or a new file took the name).
     private var movesInFlight = Set<RelativePath>()
     /// Paths taken from `pending` while a move of the same path was in flight.
     private var deferred: [RelativePath] = []
@@ -64,8 +68,13 @@ final class IngestLoop {
         self.watcher = watcher
         self.ingestor = ingestor
         checkpointedSeq = ingestor.nextSeq
-        reader = InboxFileReader(inbox: directories.inbox, maxBytes: configuration.maxBytes,
-                                 sketched: configuration.nearThreshold != nil)
+        let reader = InboxFileReader(inbox: directories.inbox, maxBytes: configuration.maxBytes,
+                                     sketched: configuration.nearThreshold != nil)
+        self.reader = reader
+        // The loop reads too whenever it would otherwise wait: one thread per core in all.
+        reads = ReadAhead(label: "ingestd.reader", workers: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1) {
+            reader.read($0)
+        }
         mover = BackgroundMover(
             FileMover(inbox: directories.inbox, processed: directories.processed, rejected: directories.rejected),
             logger: logger)
@@ -182,6 +191,8 @@ final class IngestLoop {
             try processPending(stopping: stopping)
             if stopping.isSet { break }
         }
+        // Files read ahead but not journaled stay in the inbox for the next start.
+        _ = reads.cancel()
         syncMoves()
         saveCheckpoint()
         logger.info("ingestd stopped", metadata: ["status": "\(statusLine)"])
@@ -199,16 +210,22 @@ final class IngestLoop {
     }
 
     func close() {
+        _ = reads.cancel()
         journal.close()
         moveMarker.close()
         watcher.close()
     }
 
     private var statusLine: String {
-        let line = ingestor.tally.status(waiting: pending.count + deferred.count)
+        let line = ingestor.tally.status(waiting: waitingCount)
         guard let failure = retry.failure else { return line }
         return "\(line); journal write failed (\(failure.message), \(failure.name)), retrying"
     }
+
+    private var waitingCount: Int { pending.count + deferred.count + reads.count }
+
+    /// Whether files wait: in the queue, read ahead, or behind a move of the same path.
+    private var filesWait: Bool { waitingCount > 0 }
 
     /// Handles the events in the backlog and, while the delivery is paused, those still in the
     /// kernel's queue: read here, on the loop's own thread, so that a burst does not cost two
@@ -235,11 +252,11 @@ final class IngestLoop {
 
     /// Ingests waiting files batch by batch, until none wait, the journal fails, or shutdown starts.
     private func processPending(stopping: ShutdownFlag) throws {
-        if !(pending.isEmpty && deferred.isEmpty) && retry.isDue {
+        if filesWait && retry.isDue {
             delivery?.pause()
             defer { delivery?.resume() }
-            while !(pending.isEmpty && deferred.isEmpty) && !stopping.isSet {
-                if pending.isEmpty {
+            while filesWait && !stopping.isSet {
+                if pending.isEmpty && reads.count == 0 {
                     // Only paths whose earlier file is still being moved are left.
                     mover.waitUntilIdle()
                     collectMoveReports()
@@ -253,16 +270,38 @@ final class IngestLoop {
             reportStatus(force: false)
         }
         // Only files that were already in the inbox at start can be left over from before it.
-        if pending.isEmpty && deferred.isEmpty && !unmoved.isEmpty { unmoved.removeAll() }
+        if !filesWait && !unmoved.isEmpty { unmoved.removeAll() }
     }
 
-    /// Takes up to `limit` waiting paths, setting aside those whose earlier file is being moved.
+    /// Takes up to `limit` waiting paths, setting aside those whose earlier file is still being
+    /// read or moved.
     private func takePending(_ limit: Int) -> [RelativePath] {
-        let taken = pending.take(limit)
-        guard !movesInFlight.isEmpty else { return taken }
-        deferred += taken.filter { movesInFlight.contains($0) }
-        return taken.filter { !movesInFlight.contains($0) }
+        while !pending.isEmpty {
+            let taken = pending.take(limit)
+            if movesInFlight.isEmpty && readingAhead.isEmpty { return taken }
+            deferred += taken.filter(isBusy)
+            let free = taken.filter { !isBusy($0) }
+            if !free.isEmpty { return free }
+        }
+        return []
     }
+
+    /// Whether an earlier file at `path` is still being read or moved: a new file there waits.
+    private func isBusy(_ path: RelativePath) -> Bool {
+        movesInFlight.contains(path) || readingAhead.contains(path)
+    }
+
+    /// Keeps up to `readAheadLimit` waiting files submitted to the readers, topping up in steps
+    /// of a sixteenth so that the submissions stay few.
+    private func readAhead() {
+        let room = readAheadLimit - reads.count
+        guard room >= max(1, readAheadLimit / 16) || reads.count == 0 else { return }
+        let paths = takePending(room)
+        readingAhead.formUnion(paths)
+        reads.submit(paths)
+    }
+
+    private var readAheadLimit: Int { max(1, configuration.batchSize / 2) }
 
     /// Learns which moves are done: their paths may be read again, and failures hold the move
     /// marker back.
@@ -272,8 +311,8 @@ final class IngestLoop {
             if let seq = report.failedSeq { firstFailedMove = min(firstFailedMove ?? seq, seq) }
         }
         guard !deferred.isEmpty else { return }
-        let ready = deferred.filter { !movesInFlight.contains($0) }
-        deferred.removeAll { !movesInFlight.contains($0) }
+        let ready = deferred.filter { !isBusy($0) }
+        deferred.removeAll { !isBusy($0) }
         pending.putBack(ready)
     }
 
@@ -286,10 +325,9 @@ final class IngestLoop {
         lastStatus = (text, now)
     }
 
-    /// Reads, journals and moves one batch: up to `batchSize` files, or what was read in 100 ms,
-    /// so that one batch never holds records back long, whatever the files cost to parse.
-    /// Returns false when the journal write failed; the files then stay in the inbox and wait
-    /// for the retry.
+    /// Journals and moves one batch: up to `batchSize` files, or what was read in 100 ms, so that
+    /// one batch never holds records back long, whatever the files cost to parse. Returns false
+    /// when the journal write failed; the files then stay in the inbox and wait for the retry.
     private func ingestBatch() -> Bool {
         collectMoveReports()
         // The mover falls behind only when renames are slower than parsing; then wait for it
@@ -301,29 +339,29 @@ final class IngestLoop {
         var records: [JournalRecord] = []
         var moves: [BackgroundMover.Job] = []
         var lines: [UInt8] = []
-        var paths: [RelativePath] = []
+        var taken: [RelativePath] = []
         let deadline = ContinuousClock.now + .milliseconds(100)
-        while paths.count < configuration.batchSize, ContinuousClock.now < deadline, !pending.isEmpty {
-            let chunk = takePending(min(64, configuration.batchSize - paths.count))
-            if chunk.isEmpty { continue }
-            paths += chunk
+        while taken.count < configuration.batchSize, ContinuousClock.now < deadline {
+            readAhead()
+            guard let (path, entry) = reads.next() else { break }
+            readingAhead.remove(path)
+            taken.append(path)
             // Seqs, dedup and journal order are decided here, in arrival order, one file at a time.
-            for (path, entry) in zip(chunk, readConcurrently(chunk)) {
-                switch entry {
-                case .vanished: continue
-                case .directory: pending.add(watcher.watchTree(path))
-                case .file(let analysis):
-                    if let earlier = unmoved.claim(analysis) {
-                        moveLeftOver(analysis, earlier)
-                        continue
-                    }
-                    let record = ingestor.record(for: analysis, time: now())
-                    lines = record.appendingJSONLine(to: consume lines)
-                    records.append(record)
-                    moves.append(.init(seq: record.seq, file: record.file,
-                                       destination: record.event == .rejected ? .rejected : .processed,
-                                       identity: analysis.identity))
+            switch entry {
+            case .vanished: continue
+            case .directory: pending.add(watcher.watchTree(path))
+            case .file(let analysis):
+                if let earlier = unmoved.claim(analysis) {
+                    moveLeftOver(analysis, earlier)
+                    continue
                 }
+                let record = ingestor.record(for: analysis, time: now())
+                lines = record.appendingJSONLine(to: consume lines)
+                records.append(record)
+                movesInFlight.insert(path)
+                moves.append(.init(seq: record.seq, file: record.file,
+                                   destination: record.event == .rejected ? .rejected : .processed,
+                                   identity: analysis.identity))
             }
         }
         guard !records.isEmpty else { return true }
@@ -331,7 +369,11 @@ final class IngestLoop {
             try journal.append(lines)
         } catch {
             ingestor.undo(records)
-            pending.putBack(paths)
+            movesInFlight.subtract(moves.map(\.file))
+            // The files read ahead are read again after the retry, in their order.
+            let unread = reads.cancel()
+            readingAhead.removeAll()
+            pending.putBack(taken + unread)
             retry.failed(error, logger: logger, waiting: pending.count)
             return false
         }
@@ -341,23 +383,7 @@ final class IngestLoop {
         return true
     }
 
-    /// Reads and parses files on all cores: each file is independent until it gets its seq.
-    private func readConcurrently(_ paths: [RelativePath]) -> [InboxEntry] {
-        let reader = self.reader
-        // One file (the idle case): waking another thread would only add latency.
-        if paths.count == 1 { return [reader.read(paths[0])] }
-        var entries = [InboxEntry](repeating: .vanished, count: paths.count)
-        entries.withUnsafeMutableBufferPointer { results in
-            let results = UncheckedSendable(results)
-            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-                results.value[index] = reader.read(paths[index])
-            }
-        }
-        return entries
-    }
-
     private func moveOut(_ moves: [BackgroundMover.Job]) {
-        movesInFlight.formUnion(moves.map(\.file))
         mover.enqueue(moves)
         unsyncedMovesThrough = moves.last?.seq ?? unsyncedMovesThrough
         if ContinuousClock.now - movesSyncedAt >= .seconds(1) { syncMoves() }
@@ -428,11 +454,4 @@ final class IngestLoop {
         }
         return lastTime.text
     }
-}
-
-/// Lets `readConcurrently` hand its result buffer to the worker threads; each writes only its
-/// own index, and the buffer outlives them (concurrentPerform returns when all are done).
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
