@@ -9,8 +9,9 @@ import Synchronization
 /// journal and waits for its fdatasync. Unlike a fork-join over each chunk of files, no core
 /// waits for the slowest file of a chunk while another thread has work.
 ///
-/// When the oldest input has not been started, the consumer works on it itself: a single file
-/// on an idle daemon is handled without waking another thread.
+/// Rather than wait for the oldest output, the consumer works on the next unstarted input
+/// itself: it counts as one of the readers, and a single file on an idle daemon is handled
+/// without waking another thread.
 final class ReadAhead<Input: Sendable, Output: Sendable>: Sendable {
     private struct State: Sendable {
         /// Inputs not yet taken, oldest first, from `slots[head]` on; `first` is the position,
