@@ -295,7 +295,7 @@ final class IngestLoop {
     /// of a sixteenth so that the submissions stay few.
     private func readAhead() {
         let room = readAheadLimit - reads.count
-        guard room >= max(1, readAheadLimit / 16) || reads.count == 0 else { return }
+        guard room >= max(1, readAheadLimit / 16) else { return }
         let paths = takePending(room)
         readingAhead.formUnion(paths)
         reads.submit(paths)
