@@ -71,7 +71,13 @@ let package = Package(
             name: "IngestIOTests",
             dependencies: ["IngestIO", "IngestCore", "IngestTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "IngestDaemonTests", dependencies: ["IngestDaemon"]),
+        .testTarget(
+            name: "IngestDaemonTests",
+            dependencies: [
+                "IngestDaemon", "IngestIO", "IngestCore", "IngestTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "IngestdEndToEndTests",
             // Depends on the executable so that `swift build --build-tests` builds the binary it runs.

@@ -5,8 +5,13 @@ import Logging
 import Synchronization
 
 /// Moves journaled files out of the inbox on a thread of its own, in the order they were handed
-/// over. A rename costs about as much as reading and hashing a small file, so during a burst the
-/// moves of one batch overlap with reading and parsing the next instead of leaving a core idle.
+/// over, once the daemon is no longer busy journaling.
+///
+/// Moves wait while files are being journaled (see ``HoldPolicy``). A rename between two
+/// directories takes a lock of the whole file system, and the renames that bring files into the
+/// inbox wait for it: during a burst, moving each file as soon as it is journaled made every
+/// arriving rename take about twice as long, and left fewer cycles for parsing. Held back until
+/// the burst is journaled, the same moves cost less and the records come out sooner.
 ///
 /// The loop learns what happened through ``takeReports()``, and waits with ``waitUntilIdle()``
 /// before it makes moves durable or needs a file's move to be finished.
@@ -27,28 +32,108 @@ final class BackgroundMover: @unchecked Sendable {
         var failedSeq: UInt64?
     }
 
+    /// When held moves go ahead: once the loop has been idle for `quiet`, once the oldest has
+    /// waited `longest`, or while more than `limit` wait (which bounds the memory they take).
+    struct HoldPolicy: Sendable {
+        var quiet: Duration = .milliseconds(50)
+        var longest: Duration = .seconds(2)
+        var limit = 32_768
+
+        /// Moves as soon as they are handed over.
+        static let none = HoldPolicy(quiet: .zero, longest: .zero, limit: 0)
+
+        /// When moves handed over at `handedOver` may go ahead, the loop having last been busy at
+        /// `lastActivity`, with `queued` moves waiting in all.
+        func release(
+            handedOver: ContinuousClock.Instant, lastActivity: ContinuousClock.Instant, queued: Int
+        ) -> ContinuousClock.Instant {
+            queued > limit ? handedOver : min(lastActivity + quiet, handedOver + longest)
+        }
+    }
+
+    private struct HoldState {
+        var lastActivity = ContinuousClock.now
+        /// Jobs handed over and not done.
+        var queued = 0
+        /// Every queued move goes ahead now, until none is left.
+        var expedited = false
+    }
+
     // Touched only on `queue`, which runs one block at a time: that is what makes this Sendable.
     private let mover: FileMover
     private let queue = DispatchQueue(label: "ingestd.mover")
     private let reports = Mutex<[Report]>([])
+    private let hold = Mutex(HoldState())
+    /// Wakes a held block early: signalled by ``expedite()``.
+    private let wake = DispatchSemaphore(value: 0)
+    let policy: HoldPolicy
     private let logger: Logger
 
-    init(_ mover: FileMover, logger: Logger) {
+    init(_ mover: FileMover, policy: HoldPolicy = HoldPolicy(), logger: Logger) {
         self.mover = mover
+        self.policy = policy
         self.logger = logger
+    }
+
+    /// The loop is journaling: held moves keep waiting.
+    func noteActivity() {
+        hold.withLock { $0.lastActivity = .now }
+    }
+
+    /// Whether no move is waiting or under way.
+    var isIdle: Bool { hold.withLock { $0.queued == 0 } }
+
+    /// Held moves go ahead now, without waiting for them.
+    func expedite() {
+        let held = hold.withLock { state in
+            state.expedited = state.queued > 0
+            return state.expedited
+        }
+        if held { wake.signal() }
     }
 
     func enqueue(_ jobs: [Job]) {
         guard !jobs.isEmpty else { return }
+        let handedOver = ContinuousClock.now
+        hold.withLock { $0.queued += jobs.count }
         queue.async {
+            self.waitWhileHeld(since: handedOver)
             let done = jobs.map(self.perform)
             self.reports.withLock { $0 += done }
+            self.hold.withLock { state in
+                state.queued -= jobs.count
+                if state.queued == 0 { state.expedited = false }
+            }
         }
     }
 
-    /// Returns when every move enqueued so far is done.
+    /// Returns when every move enqueued so far is done; held moves go ahead at once.
     func waitUntilIdle() {
+        expedite()
         queue.sync {}
+    }
+
+    /// Blocks the mover's queue until the moves handed over at `handedOver` may go ahead.
+    private func waitWhileHeld(since handedOver: ContinuousClock.Instant) {
+        while let until = holdUntil(handedOver) {
+            let (seconds, attoseconds) = (until - .now).components
+            _ = wake.wait(timeout: .now() + .nanoseconds(max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))))
+        }
+    }
+
+    /// When to look again, or nil when the moves may go ahead now.
+    private func holdUntil(_ handedOver: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        hold.withLock { state in
+            if state.expedited { return nil }
+            let now = ContinuousClock.now
+            if now >= handedOver + policy.longest {
+                // The oldest move waited long enough: it and all behind it go ahead.
+                state.expedited = true
+                return nil
+            }
+            let release = policy.release(handedOver: handedOver, lastActivity: state.lastActivity, queued: state.queued)
+            return now < release ? release : nil
+        }
     }
 
     /// What became of the moves finished since the last call.
@@ -59,8 +144,10 @@ final class BackgroundMover: @unchecked Sendable {
         }
     }
 
-    /// Waits for the moves enqueued so far, then fsyncs the directories they touched.
+    /// Waits for the moves enqueued so far (held moves go ahead at once), then fsyncs the
+    /// directories they touched.
     func syncDirectories() throws(SystemError) {
+        expedite()
         let result: Result<Void, SystemError> = queue.sync {
             Result { () throws(SystemError) in try mover.syncDirectories() }
         }

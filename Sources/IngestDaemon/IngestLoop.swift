@@ -120,7 +120,7 @@ final class IngestLoop {
                               watcher: watcher, directories: directories, ingestor: ingestor,
                               moveMarker: moveMarker, unmoved: unmoved)
         loop.pending.add(watcher.watchTree(RelativePath(bytes: [])))
-        if UInt64(report.records) >= configuration.checkpointInterval { loop.saveCheckpoint() }
+        if UInt64(report.records) >= configuration.checkpointInterval { loop.saveCheckpoint(waiting: true) }
         // Loading the checkpoint and replaying the journal freed large buffers; hand that memory
         // back to the system instead of keeping it for the life of the daemon.
         ProcessMemory.returnFreedMemory()
@@ -156,11 +156,12 @@ final class IngestLoop {
     /// Saves the index with the journal position it covers. A failure costs only restart time:
     /// the journal remains the record. Not while a journaled file may still be in the inbox (left
     /// over from before the last stop, or a move that failed): the next start must replay its
-    /// record to recognise that file.
-    private func saveCheckpoint() {
+    /// record to recognise that file. Unless `waiting`, not while moves are held back either: the
+    /// checkpoint is taken once they are done.
+    private func saveCheckpoint(waiting: Bool) {
         // Records before the checkpoint are not replayed, so their files must be out of the
         // inbox for good: the moves are made durable first.
-        guard unmoved.isEmpty, firstFailedMove == nil, syncMoves() else { return }
+        guard unmoved.isEmpty, firstFailedMove == nil, syncMoves(waiting: waiting) else { return }
         let checkpoint = ingestor.checkpoint(
             journalDevice: journal.identity.device, journalInode: journal.identity.inode,
             journalOffset: UInt64(journal.length))
@@ -181,7 +182,8 @@ final class IngestLoop {
             case .eventsArrived: try handleArrivedEvents()
             case .tick:
                 guard watcher.inboxIsIntact else { throw DaemonError.inboxRemoved(configuration.inbox) }
-                syncMoves()
+                syncMoves(waiting: false)
+                if checkpointIsDue { saveCheckpoint(waiting: false) }
                 pingWatchdogIfDue(force: true)
                 reportStatus(force: true)
             case .reload: reload()
@@ -193,8 +195,8 @@ final class IngestLoop {
         }
         // Files read ahead but not journaled stay in the inbox for the next start.
         _ = reads.cancel()
-        syncMoves()
-        saveCheckpoint()
+        syncMoves(waiting: true)
+        saveCheckpoint(waiting: true)
         logger.info("ingestd stopped", metadata: ["status": "\(statusLine)"])
     }
 
@@ -274,12 +276,14 @@ final class IngestLoop {
     }
 
     /// Takes up to `limit` waiting paths, setting aside those whose earlier file is still being
-    /// read or moved.
+    /// read or moved; a held move that a new file waits for goes ahead now.
     private func takePending(_ limit: Int) -> [RelativePath] {
         while !pending.isEmpty {
             let taken = pending.take(limit)
             if movesInFlight.isEmpty && readingAhead.isEmpty { return taken }
-            deferred += taken.filter(isBusy)
+            let busy = taken.filter(isBusy)
+            if busy.contains(where: movesInFlight.contains) { mover.expedite() }
+            deferred += busy
             let free = taken.filter { !isBusy($0) }
             if !free.isEmpty { return free }
         }
@@ -329,10 +333,11 @@ final class IngestLoop {
     /// one batch never holds records back long, whatever the files cost to parse. Returns false
     /// when the journal write failed; the files then stay in the inbox and wait for the retry.
     private func ingestBatch() -> Bool {
+        mover.noteActivity()
         collectMoveReports()
-        // The mover falls behind only when renames are slower than parsing; then wait for it
-        // rather than let the jobs pile up.
-        if movesInFlight.count >= 4 * configuration.batchSize {
+        // Beyond the moves held back, the mover falls behind only when renames are slower than
+        // parsing; then wait for it rather than let the jobs pile up.
+        if movesInFlight.count >= mover.policy.limit + 4 * configuration.batchSize {
             mover.waitUntilIdle()
             collectMoveReports()
         }
@@ -379,22 +384,34 @@ final class IngestLoop {
         }
         retry.succeeded(logger: logger)
         moveOut(moves)
-        if ingestor.nextSeq - checkpointedSeq >= configuration.checkpointInterval { saveCheckpoint() }
         return true
     }
 
+    private var checkpointIsDue: Bool { ingestor.nextSeq - checkpointedSeq >= configuration.checkpointInterval }
+
+    /// Hands a batch's moves over. When every earlier move is done, a due checkpoint is taken, or
+    /// else the moves are made durable at most once a second; either waits for this batch's
+    /// moves alone. While earlier moves are held back, both wait until the mover has caught up.
     private func moveOut(_ moves: [BackgroundMover.Job]) {
+        let earlierMovesDone = mover.isIdle
         mover.enqueue(moves)
         unsyncedMovesThrough = moves.last?.seq ?? unsyncedMovesThrough
-        if ContinuousClock.now - movesSyncedAt >= .seconds(1) { syncMoves() }
+        guard earlierMovesDone else { return }
+        if checkpointIsDue {
+            saveCheckpoint(waiting: true)
+        } else if ContinuousClock.now - movesSyncedAt >= .seconds(1) {
+            syncMoves(waiting: true)
+        }
     }
 
     /// Makes the moves since the last call durable (one fsync per directory touched), then
-    /// advances the move marker over them. Done at most once a second during a burst, on every
-    /// tick and at stop, rather than per batch: until then a power loss can only bring files back
-    /// into the inbox whose records are past the marker, and those are recognised at the next start.
+    /// advances the move marker over them. Done at most once a second during a burst, on ticks
+    /// and at stop, rather than per batch: until then a power loss can only bring files back into
+    /// the inbox whose records are past the marker, and those are recognised at the next start.
+    /// Unless `waiting`, nothing is done while moves are held back or under way (false).
     @discardableResult
-    private func syncMoves() -> Bool {
+    private func syncMoves(waiting: Bool) -> Bool {
+        guard waiting || mover.isIdle else { return false }
         movesSyncedAt = ContinuousClock.now
         mover.waitUntilIdle()
         collectMoveReports()
@@ -426,7 +443,7 @@ final class IngestLoop {
         notifier.reloading()
         do {
             try journal.reopen()
-            saveCheckpoint()
+            saveCheckpoint(waiting: true)
             logger.info("Reopened the journal.", metadata: ["journal": "\(configuration.journal)"])
         } catch {
             logger.error("Could not reopen the journal; still writing to the old one.",

@@ -46,7 +46,7 @@ extension EndToEnd {
             #expect(zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 }, "seqs must strictly increase")
             #expect(records.allSatisfy { $0.string("event") != "rejected" })
             #expect(harness.journalProblem() == nil)
-            let processed = try FileManager.default.contentsOfDirectory(atPath: harness.stateDir + "/processed")
+            let processed = try await harness.names(in: "processed") { $0.count == dropped.count }
             #expect(processed.count == dropped.count)
             #expect(await harness.stop() == 0)
             let recovered = (harness.daemon?.log.components(separatedBy: "without a second record").count ?? 1) - 1

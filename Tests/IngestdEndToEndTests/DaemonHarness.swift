@@ -109,6 +109,17 @@ final class DaemonHarness: @unchecked Sendable {
     func records(atLeast count: Int) async throws -> [JournalLines.Record] {
         try await JournalLines.waitFor(count, in: journal)
     }
+
+    /// The names in `directory` (relative to the state directory) once `done` holds for them, or
+    /// when `timeout` runs out: a file leaves the inbox a little after its record is written.
+    func names(in directory: String, timeout: Duration = .seconds(10), until done: ([String]) -> Bool) async throws -> [String] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let names = try FileManager.default.contentsOfDirectory(atPath: stateDir + "/" + directory)
+            if done(names) || ContinuousClock.now >= deadline { return names }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+    }
 }
 
 struct HarnessError: Error, CustomStringConvertible {

@@ -1,0 +1,123 @@
+import Foundation
+import Glibc
+import IngestCore
+import IngestIO
+import IngestTestSupport
+import Logging
+import Testing
+
+@testable import IngestDaemon
+
+@Suite struct BackgroundMoverTests {
+    let root = TemporaryDirectory()
+
+    /// A hold that cannot run out while a test looks.
+    static let forever = Duration.seconds(3600)
+
+    private func mover(_ policy: BackgroundMover.HoldPolicy) throws -> BackgroundMover {
+        for name in ["inbox", "processed", "rejected"] {
+            try FileManager.default.createDirectory(atPath: root.file(name), withIntermediateDirectories: true)
+        }
+        func open(_ name: String) throws -> FileDescriptor {
+            try FileDescriptor.currentDirectory.open(root.file(name), flags: O_RDONLY | O_DIRECTORY)
+        }
+        let files = FileMover(inbox: try open("inbox"), processed: try open("processed"), rejected: try open("rejected"))
+        return BackgroundMover(files, policy: policy, logger: Logger(label: "test"))
+    }
+
+    /// Drops `name` into the inbox and hands its move over.
+    private func dropAndEnqueue(_ names: [String], to mover: BackgroundMover) throws {
+        for name in names { try root.write("inbox/" + name, Array(name.utf8)) }
+        for (seq, name) in names.enumerated() {
+            mover.enqueue([.init(seq: UInt64(seq + 1), file: RelativePath(name), destination: .processed)])
+        }
+    }
+
+    private func isInInbox(_ name: String) -> Bool { FileManager.default.fileExists(atPath: root.file("inbox/" + name)) }
+
+    /// Whether `condition` holds within `timeout`, polling.
+    private func eventually(_ timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !condition() {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
+    @Test func theReleaseComesAQuietPeriodAfterTheLastActivityAndNoLaterThanTheLongestHold() {
+        let policy = BackgroundMover.HoldPolicy(quiet: .milliseconds(50), longest: .seconds(2), limit: 10)
+        let start = ContinuousClock.now
+        func release(handedOver: Duration, activity: Duration, queued: Int = 1) -> Duration {
+            policy.release(handedOver: start + handedOver, lastActivity: start + activity, queued: queued) - start
+        }
+        #expect(release(handedOver: .zero, activity: .zero) == .milliseconds(50))
+        // Each batch journaled puts the moves off again...
+        #expect(release(handedOver: .zero, activity: .milliseconds(900)) == .milliseconds(950))
+        // ...but not past the longest hold, counted from the hand-over.
+        #expect(release(handedOver: .milliseconds(100), activity: .seconds(5)) == .milliseconds(2100))
+        // Over the limit, at once.
+        #expect(release(handedOver: .milliseconds(100), activity: .seconds(5), queued: 11) == .milliseconds(100))
+        #expect(release(handedOver: .milliseconds(100), activity: .seconds(5), queued: 10) == .milliseconds(2100))
+    }
+
+    @Test func holdsMovesUntilTheLoopHasBeenQuiet() async throws {
+        let held = try mover(.init(quiet: Self.forever, longest: Self.forever, limit: 100))
+        held.noteActivity()
+        try dropAndEnqueue(["a.txt", "b.txt"], to: held)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(isInInbox("a.txt") && isInInbox("b.txt"), "moved while the loop was busy")
+        #expect(!held.isIdle)
+        held.waitUntilIdle()
+
+        let quiet = try mover(.init(quiet: .milliseconds(50), longest: Self.forever, limit: 100))
+        quiet.noteActivity()
+        try dropAndEnqueue(["c.txt", "d.txt"], to: quiet)
+        #expect(try await eventually { !isInInbox("c.txt") && !isInInbox("d.txt") })
+        #expect(try await eventually { quiet.isIdle })
+        #expect(quiet.takeReports().map(\.file) == [RelativePath("c.txt"), RelativePath("d.txt")])
+        #expect(FileManager.default.fileExists(atPath: root.file("processed/d.txt")))
+    }
+
+    @Test func theOldestMoveWaitsAtMostTheLongestHold() async throws {
+        let mover = try mover(.init(quiet: Self.forever, longest: .milliseconds(100), limit: 100))
+        mover.noteActivity()
+        try dropAndEnqueue(["a.txt", "b.txt"], to: mover)
+        #expect(try await eventually { !isInInbox("a.txt") && !isInInbox("b.txt") })
+    }
+
+    @Test func movesGoAheadBeyondTheLimit() async throws {
+        let mover = try mover(.init(quiet: Self.forever, longest: Self.forever, limit: 2))
+        mover.noteActivity()
+        try dropAndEnqueue(["a.txt", "b.txt", "c.txt"], to: mover)
+        // Three held, one over the limit: the oldest goes; the other two are within it and wait.
+        #expect(try await eventually { !isInInbox("a.txt") })
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(isInInbox("b.txt") && isInInbox("c.txt"))
+        mover.waitUntilIdle()
+    }
+
+    @Test func expeditedAndAwaitedMovesDoNotWait() async throws {
+        let mover = try mover(.init(quiet: Self.forever, longest: Self.forever, limit: 100))
+        mover.noteActivity()
+        try dropAndEnqueue(["a.txt"], to: mover)
+        mover.expedite()
+        #expect(try await eventually { !isInInbox("a.txt") })
+
+        try dropAndEnqueue(["b.txt", "c.txt"], to: mover)
+        mover.waitUntilIdle()
+        #expect(!isInInbox("b.txt") && !isInInbox("c.txt"))
+        #expect(mover.isIdle)
+
+        try dropAndEnqueue(["d.txt"], to: mover)
+        try mover.syncDirectories()
+        #expect(!isInInbox("d.txt"))
+    }
+
+    @Test func withoutAHoldMovesGoAheadAtOnce() async throws {
+        let mover = try mover(.none)
+        mover.noteActivity()
+        try dropAndEnqueue(["a.txt"], to: mover)
+        #expect(try await eventually(.seconds(2)) { !isInInbox("a.txt") })
+    }
+}
