@@ -37,9 +37,11 @@ public struct MinHashSketch: Sendable, Equatable {
             return
         }
         var minimums = [UInt64](repeating: .max, count: Self.binCount)
-        for hash in shingles {
-            let bin = Int(truncatingIfNeeded: hash >> 57)
-            minimums[bin] = min(minimums[bin], hash & 0x01FF_FFFF_FFFF_FFFF)
+        minimums.withUnsafeMutableBufferPointer { minimums in
+            for hash in shingles {
+                let bin = Int(truncatingIfNeeded: hash >> 57)  // 7 bits: always a bin
+                minimums[bin] = min(minimums[bin], hash & 0x01FF_FFFF_FFFF_FFFF)
+            }
         }
         bins = Self.densified(minimums).map { UInt8(truncatingIfNeeded: $0) }
     }
@@ -69,11 +71,17 @@ public struct MinHashSketch: Sendable, Equatable {
 
     static func shingleHashes(wordHashes words: [UInt64]) -> [UInt64] {
         guard !words.isEmpty else { return [] }
-        let width = min(shingleWords, words.count)
-        return (0...(words.count - width)).map { start in
-            var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
-            for word in words[start..<start + width] { hash = (hash ^ word) &* 0x0000_0100_0000_01B3 }
-            return mix(hash)
+        let width = min(shingleWords, words.count), count = words.count - width + 1
+        // Over the raw buffers: with slices and a closure per shingle this was a tenth of parsing.
+        return words.withUnsafeBufferPointer { words in
+            [UInt64](unsafeUninitializedCapacity: count) { shingles, initialized in
+                for start in 0..<count {
+                    var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
+                    for word in start..<start + width { hash = (hash ^ words[word]) &* 0x0000_0100_0000_01B3 }
+                    shingles.initializeElement(at: start, to: mix(hash))
+                }
+                initialized = count
+            }
         }
     }
 
