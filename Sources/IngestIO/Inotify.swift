@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Synchronization
 
 /// One raw inotify event.
 public struct InotifyEvent: Sendable, Equatable {
@@ -37,14 +38,7 @@ public final class Inotify: Sendable {
     /// Calls `handler` on the inotify queue with each batch of events, in the order the kernel
     /// queued them, until the returned subscription is cancelled.
     public func deliverEvents(to handler: @escaping @Sendable ([InotifyEvent]) -> Void) -> EventSubscription {
-        let source = DispatchSource.makeReadSource(fileDescriptor: descriptor.rawValue, queue: queue)
-        let fd = descriptor.rawValue
-        source.setEventHandler {
-            let events = Self.readAvailable(fd)
-            if !events.isEmpty { handler(events) }
-        }
-        source.resume()
-        return EventSubscription(source: source, queue: queue)
+        EventSubscription(descriptor: descriptor.rawValue, queue: queue, handler: handler)
     }
 
     /// Reads the events queued in the kernel now, without waiting. Only while the delivery is
@@ -103,24 +97,58 @@ public final class Inotify: Sendable {
 
 /// Stops a delivery of inotify events when cancelled; pauses it while its owner reads the
 /// events itself.
+///
+/// A paused delivery has no dispatch source at all. A suspended source stays registered with
+/// the dispatch manager's epoll, which then wakes for every event that arrives: during a burst,
+/// once for nearly every file, each wake-up a context switch and an interrupt to another core.
 public final class EventSubscription: Sendable {
-    // Dispatch sources are thread-safe; Dispatch just does not say so to the compiler yet.
-    nonisolated(unsafe) private let source: any DispatchSourceRead
+    private let descriptor: Int32
     private let queue: DispatchQueue
+    private let handler: @Sendable ([InotifyEvent]) -> Void
+    /// The source delivering now: nil while paused and once cancelled.
+    private let state = Mutex<(source: Source?, cancelled: Bool)>((nil, false))
 
-    init(source: any DispatchSourceRead, queue: DispatchQueue) {
-        self.source = source
+    init(descriptor: Int32, queue: DispatchQueue, handler: @escaping @Sendable ([InotifyEvent]) -> Void) {
+        self.descriptor = descriptor
         self.queue = queue
+        self.handler = handler
+        resume()
     }
 
-    public func cancel() { source.cancel() }
+    public func cancel() {
+        state.withLock { state in
+            state.source?.source.cancel()
+            state = (nil, true)
+        }
+    }
 
     /// Stops delivering and returns once a delivery in progress has finished; then the caller
     /// may read the descriptor itself. Every pause must be followed by one ``resume()``.
     public func pause() {
-        source.suspend()
+        state.withLock { state in
+            state.source?.source.cancel()
+            state.source = nil
+        }
+        // A handler already running finishes on the queue; none starts after the cancel.
         queue.sync {}
     }
 
-    public func resume() { source.resume() }
+    public func resume() {
+        let (fd, handler) = (descriptor, handler)
+        state.withLock { state in
+            guard !state.cancelled else { return }
+            let delivery = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+            delivery.setEventHandler {
+                let events = Inotify.readAvailable(fd)
+                if !events.isEmpty { handler(events) }
+            }
+            state.source = Source(source: delivery)
+            delivery.resume()
+        }
+    }
+
+    // Dispatch sources are thread-safe; Dispatch just does not say so to the compiler yet.
+    private struct Source: @unchecked Sendable {
+        let source: any DispatchSourceRead
+    }
 }
