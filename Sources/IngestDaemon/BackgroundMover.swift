@@ -32,27 +32,31 @@ final class BackgroundMover: @unchecked Sendable {
         var failedSeq: UInt64?
     }
 
-    /// When held moves go ahead: once the loop has been idle for `quiet`, once the oldest has
-    /// waited `longest`, or while more than `limit` wait (which bounds the memory they take).
+    /// When held moves go ahead: once the loop has had nothing to journal for `quiet`, once the
+    /// oldest has waited `longest`, or while more than `limit` wait (which bounds the memory
+    /// they take).
     struct HoldPolicy: Sendable {
-        var quiet: Duration = .milliseconds(50)
+        var quiet: Duration = .milliseconds(10)
         var longest: Duration = .seconds(2)
         var limit = 32_768
 
         /// Moves as soon as they are handed over.
         static let none = HoldPolicy(quiet: .zero, longest: .zero, limit: 0)
 
-        /// When moves handed over at `handedOver` may go ahead, the loop having last been busy at
-        /// `lastActivity`, with `queued` moves waiting in all.
+        /// When moves handed over at `handedOver` may go ahead, the loop having had nothing to
+        /// journal since `idleSince` (nil while it journals), with `queued` moves waiting in all.
         func release(
-            handedOver: ContinuousClock.Instant, lastActivity: ContinuousClock.Instant, queued: Int
+            handedOver: ContinuousClock.Instant, idleSince: ContinuousClock.Instant?, queued: Int
         ) -> ContinuousClock.Instant {
-            queued > limit ? handedOver : min(lastActivity + quiet, handedOver + longest)
+            if queued > limit { return handedOver }
+            guard let idleSince else { return handedOver + longest }
+            return min(idleSince + quiet, handedOver + longest)
         }
     }
 
     private struct HoldState {
-        var lastActivity = ContinuousClock.now
+        /// Since when the loop has had nothing to journal; nil while it journals.
+        var idleSince: ContinuousClock.Instant? = .now
         /// Jobs handed over and not done.
         var queued = 0
         /// Every queued move goes ahead now, until none is left.
@@ -64,7 +68,7 @@ final class BackgroundMover: @unchecked Sendable {
     private let queue = DispatchQueue(label: "ingestd.mover")
     private let reports = Mutex<[Report]>([])
     private let hold = Mutex(HoldState())
-    /// Wakes a held block early: signalled by ``expedite()``.
+    /// Wakes a held block to look again: signalled by ``expedite()`` and when the loop goes idle.
     private let wake = DispatchSemaphore(value: 0)
     let policy: HoldPolicy
     private let logger: Logger
@@ -75,9 +79,15 @@ final class BackgroundMover: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// The loop is journaling: held moves keep waiting.
-    func noteActivity() {
-        hold.withLock { $0.lastActivity = .now }
+    /// Whether the loop is journaling (files wait for it): held moves wait until it has been idle
+    /// for the quiet period. Its waits for fdatasync count as journaling, however long they take.
+    func setJournaling(_ journaling: Bool) {
+        let wakeHeld = hold.withLock { state in
+            guard journaling != (state.idleSince == nil) else { return false }
+            state.idleSince = journaling ? nil : .now
+            return !journaling && state.queued > 0
+        }
+        if wakeHeld { wake.signal() }
     }
 
     /// Whether no move is waiting or under way.
@@ -131,7 +141,7 @@ final class BackgroundMover: @unchecked Sendable {
                 state.expedited = true
                 return nil
             }
-            let release = policy.release(handedOver: handedOver, lastActivity: state.lastActivity, queued: state.queued)
+            let release = policy.release(handedOver: handedOver, idleSince: state.idleSince, queued: state.queued)
             return now < release ? release : nil
         }
     }

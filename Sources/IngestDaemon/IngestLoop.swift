@@ -256,7 +256,11 @@ final class IngestLoop {
     private func processPending(stopping: ShutdownFlag) throws {
         if filesWait && retry.isDue {
             delivery?.pause()
-            defer { delivery?.resume() }
+            mover.setJournaling(true)
+            defer {
+                mover.setJournaling(false)
+                delivery?.resume()
+            }
             while filesWait && !stopping.isSet {
                 if pending.isEmpty && reads.count == 0 {
                     // Only paths whose earlier file is still being moved are left.
@@ -333,7 +337,6 @@ final class IngestLoop {
     /// one batch never holds records back long, whatever the files cost to parse. Returns false
     /// when the journal write failed; the files then stay in the inbox and wait for the retry.
     private func ingestBatch() -> Bool {
-        mover.noteActivity()
         collectMoveReports()
         // Beyond the moves held back, the mover falls behind only when renames are slower than
         // parsing; then wait for it rather than let the jobs pile up.
