@@ -28,9 +28,9 @@ public struct Article: Sendable, Equatable {
     /// The id, the word count and, when `sketched`, the MinHash sketch of the shingles (see
     /// ``MinHashSketch``), all from one canonicalisation of title and body.
     public func identity(sketched: Bool) -> (id: ContentID, words: Int, sketch: MinHashSketch?) {
-        let canonical = CanonicalText.canonicalForm(joining: [title, body])
-        return (ContentID(digestOf: canonical.text), canonical.words[1],
-                sketched ? MinHashSketch(wordHashes: canonical.wordHashes) : nil)
+        CanonicalText.withCanonicalForm(joining: [title, body]) { text, words, wordHashes in
+            (ContentID(digestOf: UnsafeRawBufferPointer(text)), words[1], sketched ? MinHashSketch(wordHashes: wordHashes) : nil)
+        }
     }
 
     /// The near-duplicate sketch alone (see ``MinHashSketch``).

@@ -40,15 +40,28 @@ public enum CanonicalText {
     /// The canonical form of the parts joined with spaces. Equal to canonicalising the joined
     /// text: NFKC cannot compose across a space, and white space collapses.
     public static func canonicalForm(joining parts: [String]) -> Form {
+        withCanonicalForm(joining: parts) { text, words, wordHashes in
+            Form(text: Array(text), words: words, wordHashes: Array(wordHashes))
+        }
+    }
+
+    /// Calls `body` with what ``canonicalForm(joining:)`` returns, in the buffers it was written
+    /// in: the text, the words each part contributed, and the word hashes. For the hot path,
+    /// which hashes the text and sketches the words without keeping either.
+    public static func withCanonicalForm<Result>(
+        joining parts: [String],
+        _ body: (_ text: UnsafeBufferPointer<UInt8>, _ words: [Int], _ wordHashes: UnsafeBufferPointer<UInt64>) -> Result
+    ) -> Result {
         let capacity = parts.reduce(0) { $0 + $1.utf8.count + 1 }
-        return canonical(parts, capacity: capacity, appendingFast)
-            ?? canonical(parts, capacity: capacity) { part, writer in appendNormalizing(part, to: &writer) }!
+        return canonical(parts, capacity: capacity, appendingFast, body)
+            ?? canonical(parts, capacity: capacity, { part, writer in appendNormalizing(part, to: &writer) }, body)!
     }
 
     /// Nil when `append` refuses a part.
-    private static func canonical(
-        _ parts: [String], capacity: Int, _ append: (String, inout Writer) -> Bool
-    ) -> Form? {
+    private static func canonical<Result>(
+        _ parts: [String], capacity: Int, _ append: (String, inout Writer) -> Bool,
+        _ body: (UnsafeBufferPointer<UInt8>, [Int], UnsafeBufferPointer<UInt64>) -> Result
+    ) -> Result? {
         var writer = Writer(capacity: capacity)
         var words: [Int] = []
         for part in parts {
@@ -57,14 +70,14 @@ public enum CanonicalText {
             guard append(part, &writer) else { return nil }
             words.append(writer.words - before)
         }
-        return Form(text: writer.output, words: words, wordHashes: writer.wordHashes)
+        return writer.withOutput { text, wordHashes in body(text, words, wordHashes) }
     }
 
     /// The canonical form without NFKC when every scalar is one that NFKC either leaves alone or
     /// maps to something the later steps treat the same way (see ``isNFKCNeutral(_:)``); nil as
     /// soon as another scalar turns up. Arabic news text almost always qualifies.
     static func canonicalUTF8(fastPath text: String) -> [UInt8]? {
-        canonical([text], capacity: text.utf8.count, appendingFast)?.text
+        canonical([text], capacity: text.utf8.count, appendingFast) { text, _, _ in Array(text) }
     }
 
     /// The fast path over the UTF-8 bytes of a String (valid UTF-8, so decoding needs no checks).
@@ -75,7 +88,9 @@ public enum CanonicalText {
 
     /// The canonical form by the rule as written: NFKC first, then the other steps.
     static func canonicalUTF8(normalizing text: String) -> [UInt8] {
-        canonical([text], capacity: text.utf8.count) { part, writer in appendNormalizing(part, to: &writer) }!.text
+        canonical([text], capacity: text.utf8.count, { part, writer in appendNormalizing(part, to: &writer) }) { text, _, _ in
+            Array(text)
+        }!
     }
 
     private static func appendNormalizing(_ text: String, to writer: inout Writer) -> Bool {
@@ -135,9 +150,14 @@ public enum CanonicalText {
         /// Words written so far: the spaces between them are written only once a word follows.
         var words: Int { count == 0 ? 0 : hashCount + 1 }
 
-        /// The hashes of the words written so far, the last one included.
-        var wordHashes: [UInt64] {
-            Array(UnsafeBufferPointer(start: hashes, count: hashCount)) + (count == 0 ? [] : [wordHash])
+        /// Calls `body` with the text written so far and the hashes of its words, the last one
+        /// included, without copying them.
+        mutating func withOutput<Result>(
+            _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt64>) -> Result
+        ) -> Result {
+            // There is always room for one more hash: a finished word took at least two bytes.
+            hashes[hashCount] = wordHash
+            return body(UnsafeBufferPointer(start: buffer, count: count), UnsafeBufferPointer(start: hashes, count: words))
         }
 
         /// Steps 2 to 7 for valid UTF-8 whose scalars are all NFKC-neutral; false, with part of
@@ -159,16 +179,16 @@ public enum CanonicalText {
                 if lead < 0x80 {
                     entry = UInt16(tables.ascii[Int(lead)])
                     value = UInt32(lead)
-                    index += 1
+                    index &+= 1
                 } else if lead < 0xE0 {
-                    value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+                    value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[index &+ 1] & 0x3F)
                     entry = tables.twoByte[Int(value)]
-                    index += 2
+                    index &+= 2
                 } else if lead < 0xF0 {
-                    value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                    value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
                     guard ScalarTables.punctuation.contains(value) else { return false }
                     entry = tables.punctuation[Int(value - ScalarTables.punctuation.lowerBound)]
-                    index += 3
+                    index &+= 3
                 } else {
                     return false  // outside the BMP: never NFKC-neutral here
                 }

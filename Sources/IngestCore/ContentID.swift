@@ -20,8 +20,15 @@ public struct ContentID: Hashable, Sendable, CustomStringConvertible {
 
     /// The SHA-256 of `bytes`.
     public init(digestOf bytes: [UInt8]) {
+        self = bytes.withUnsafeBytes { ContentID(digestOf: $0) }
+    }
+
+    /// The SHA-256 of the bytes in `buffer`.
+    public init(digestOf buffer: UnsafeRawBufferPointer) {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: buffer)
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        SHA256.hash(data: bytes).withUnsafeBytes { raw in
+        hasher.finalize().withUnsafeBytes { raw in
             words = (raw.loadBigEndianWord(at: 0), raw.loadBigEndianWord(at: 8),
                      raw.loadBigEndianWord(at: 16), raw.loadBigEndianWord(at: 24))
         }

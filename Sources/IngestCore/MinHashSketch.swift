@@ -31,14 +31,19 @@ public struct MinHashSketch: Sendable, Equatable {
 
     /// The sketch of canonical text whose words have these hashes (see ``wordHashes(_:)``).
     public init(wordHashes: [UInt64]) {
-        let shingles = Self.shingleHashes(wordHashes: wordHashes)
-        guard !shingles.isEmpty else {
+        self = wordHashes.withUnsafeBufferPointer { MinHashSketch(wordHashes: $0) }
+    }
+
+    /// The same, from the hashes in a buffer. Each shingle's hash goes straight into its bin's
+    /// minimum, without an array of shingle hashes.
+    public init(wordHashes words: UnsafeBufferPointer<UInt64>) {
+        guard !words.isEmpty else {
             bins = []
             return
         }
         var minimums = [UInt64](repeating: .max, count: Self.binCount)
         minimums.withUnsafeMutableBufferPointer { minimums in
-            for hash in shingles {
+            Self.forEachShingleHash(words) { hash in
                 let bin = Int(truncatingIfNeeded: hash >> 57)  // 7 bits: always a bin
                 minimums[bin] = min(minimums[bin], hash & 0x01FF_FFFF_FFFF_FFFF)
             }
@@ -70,18 +75,21 @@ public struct MinHashSketch: Sendable, Equatable {
     }
 
     static func shingleHashes(wordHashes words: [UInt64]) -> [UInt64] {
-        guard !words.isEmpty else { return [] }
-        let width = min(shingleWords, words.count), count = words.count - width + 1
-        // Over the raw buffers: with slices and a closure per shingle this was a tenth of parsing.
-        return words.withUnsafeBufferPointer { words in
-            [UInt64](unsafeUninitializedCapacity: count) { shingles, initialized in
-                for start in 0..<count {
-                    var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
-                    for word in start..<start + width { hash = (hash ^ words[word]) &* 0x0000_0100_0000_01B3 }
-                    shingles.initializeElement(at: start, to: mix(hash))
-                }
-                initialized = count
-            }
+        var shingles: [UInt64] = []
+        words.withUnsafeBufferPointer { words in forEachShingleHash(words) { shingles.append($0) } }
+        return shingles
+    }
+
+    /// Calls `body` with the hash of each shingle, in text order. Over the raw buffer: with slices
+    /// and a closure per shingle this was a tenth of parsing.
+    @inline(__always)
+    private static func forEachShingleHash(_ words: UnsafeBufferPointer<UInt64>, _ body: (UInt64) -> Void) {
+        guard !words.isEmpty else { return }
+        let width = min(shingleWords, words.count)
+        for start in 0...(words.count - width) {
+            var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
+            for word in start..<start + width { hash = (hash ^ words[word]) &* 0x0000_0100_0000_01B3 }
+            body(mix(hash))
         }
     }
 

@@ -9,6 +9,19 @@ import Testing
             == "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9")
     }
 
+    @Test func theIdentityInOnePassAgreesWithEachPartComputedOnItsOwn() throws {
+        for index in Seeds.names.indices {
+            let article = try ArticleParser.parse(Seeds.bytes(index), fileName: "a.txt").get()
+            let identity = article.identity(sketched: true)
+            let canonical = CanonicalText.canonicalUTF8(article.title + " " + article.body)
+            #expect(identity.id == ContentID(digestOf: canonical))
+            #expect(identity.id == ContentID(title: article.title, body: article.body))
+            #expect(identity.words == CanonicalText.canonicalUTF8(article.body).split(separator: UInt8(ascii: " ")).count)
+            #expect(identity.sketch == MinHashSketch(canonicalText: canonical))
+            #expect(article.identity(sketched: false).sketch == nil)
+        }
+    }
+
     @Test func splitBetweenTitleAndBodyDoesNotMatter() {
         #expect(ContentID(title: "روسيا تعلن", body: "وقف العمليات") == ContentID(title: "", body: "روسيا تعلن\nوقف العمليات"))
     }
