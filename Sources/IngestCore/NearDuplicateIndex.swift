@@ -60,9 +60,16 @@ public struct NearDuplicateIndex: Sendable {
     /// (ties: earlier seq first), at most ``reportLimit``.
     public func nearDuplicates(of sketch: MinHashSketch, threshold: Double) -> [NearDuplicate] {
         guard !sketch.isEmpty else { return [] }
-        var candidates = Set<Int32>()
-        for (band, key) in Self.bandKeys(sketch.bins).enumerated() {
-            table.forEach(matching: Self.tableKey(band: band, key: key)) { candidates.insert($0) }
+        let keys = Self.bandKeys(sketch.bins).enumerated().map { Self.tableKey(band: $0, key: $1) }
+        // An article that shares several bands with the query is found once per band. There are
+        // usually a handful of distinct candidates, and looking each up in a short array costs
+        // less than a Set; past 32 (many articles alike), a Set keeps the cost linear.
+        var candidates: [Int32] = []
+        var seen: Set<Int32>?
+        table.forEach(matchingAny: keys) { position in
+            if seen == nil && candidates.count >= 32 { seen = Set(candidates) }
+            let isNew = seen != nil ? seen!.insert(position).inserted : !candidates.contains(position)
+            if isNew { candidates.append(position) }
         }
         return best(candidates.lazy.map(Int.init), of: sketch, minimum: threshold)
     }
@@ -135,15 +142,26 @@ struct LSHTable: Sendable {
     private var slots = [UInt64](repeating: 0, count: 1024)
     private var used = 0  // entries and removal marks
 
-    func forEach(matching key: UInt32, _ body: (Int32) -> Void) {
-        let mask = slots.count - 1
-        var slot = Int(key) & mask
-        while slots[slot] != Self.empty {
-            let entry = slots[slot]
-            if entry != Self.removed, UInt32(truncatingIfNeeded: entry >> 32) == key {
-                body(Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1)
+    /// The values of all `keys`. The first slot of every key is read before any chain is
+    /// followed: in a table of megabytes each is a cache miss, and loads that do not depend on
+    /// one another wait for memory together rather than one after the other.
+    func forEach(matchingAny keys: [UInt32], _ body: (Int32) -> Void) {
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: keys.count) { first in
+                for (index, key) in keys.enumerated() { first[index] = slots[Int(key) & mask] }
+                for (key, firstEntry) in zip(keys, first) {
+                    var slot = Int(key) & mask
+                    var entry = firstEntry
+                    while entry != Self.empty {
+                        if entry != Self.removed, UInt32(truncatingIfNeeded: entry >> 32) == key {
+                            body(Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1)
+                        }
+                        slot = (slot + 1) & mask
+                        entry = slots[slot]
+                    }
+                }
             }
-            slot = (slot + 1) & mask
         }
     }
 

@@ -90,6 +90,16 @@ import Testing
         #expect(found.map(\.seq) == Array(1...10))
     }
 
+    @Test func eachArticleIsReportedOnceHoweverManyAreAlike() {
+        for copies in [5, 31, 32, 33, 200] {
+            var index = NearDuplicateIndex()
+            for seq in 1...copies { index.insert(sketch(story(1)), seq: UInt64(seq)) }
+            index.insert(sketch(story(2)), seq: UInt64(copies + 1))
+            let found = index.nearDuplicates(of: sketch(story(1, editEvery: 100)), threshold: 0.7)
+            #expect(found.map(\.seq) == (1...UInt64(min(copies, 10))).map { $0 }, "\(copies) copies")
+        }
+    }
+
     @Test func removeLastUndoesTheLastInsert() {
         var index = NearDuplicateIndex()
         index.insert(sketch(story(1)), seq: 1)
