@@ -10,7 +10,7 @@ import Synchronization
 /// Moves wait while files are being journaled (see ``HoldPolicy``). A rename between two
 /// directories takes a lock of the whole file system, and the renames that bring files into the
 /// inbox wait for it: during a burst, moving each file as soon as it is journaled made every
-/// arriving rename take about twice as long, and left fewer cycles for parsing. Held back until
+/// arriving rename take more than twice as long, and left fewer cycles for parsing. Held back until
 /// the burst is journaled, the same moves cost less and the records come out sooner.
 ///
 /// The loop learns what happened through ``takeReports()``, and waits with ``waitUntilIdle()``
@@ -126,9 +126,13 @@ final class BackgroundMover: @unchecked Sendable {
     /// Blocks the mover's queue until the moves handed over at `handedOver` may go ahead.
     private func waitWhileHeld(since handedOver: ContinuousClock.Instant) {
         while let until = holdUntil(handedOver) {
-            let (seconds, attoseconds) = (until - .now).components
-            _ = wake.wait(timeout: .now() + .nanoseconds(max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))))
+            _ = wake.wait(timeout: .now() + .nanoseconds(Self.nanoseconds(until - .now)))
         }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
     }
 
     /// When to look again, or nil when the moves may go ahead now.
