@@ -193,26 +193,40 @@ public enum CanonicalText {
                     return false  // outside the BMP: never NFKC-neutral here
                 }
                 if entry < 0x800 && entry != 0 {  // almost always: a letter or digit, kept or folded
-                    // The space before a word without a branch: where words start is the least
-                    // predictable thing in the loop.
-                    let space = pending && out > start ? 1 : 0
-                    out.pointee = UInt8(ascii: " ")
-                    out += space
-                    hashOut.pointee = hash
-                    hashOut += space
-                    hash = space == 1 ? MinHashSketch.fnvOffsetBasis : hash
+                    // A branch, which predicts well here: the loop below takes the rest of most
+                    // words, so a letter met here mostly starts one. It also starts the new
+                    // word's hash from the constant rather than from a select that would wait
+                    // for the previous word's hash.
+                    if pending && out > start {
+                        out.pointee = UInt8(ascii: " ")
+                        out += 1
+                        hashOut.pointee = hash
+                        hashOut += 1
+                        hash = MinHashSketch.fnvOffsetBasis
+                    }
                     pending = false
                     if entry < 0x80 {
                         out.pointee = UInt8(truncatingIfNeeded: entry)
                         out += 1
                         hash = MinHashSketch.fnv(hash, UInt8(truncatingIfNeeded: entry))
-                    } else {
-                        let first = UInt8(truncatingIfNeeded: 0xC0 | entry >> 6)
-                        let second = UInt8(truncatingIfNeeded: 0x80 | entry & 0x3F)
+                        continue
+                    }
+                    // This letter and the rest of the word while it is two-byte letters that stay
+                    // two bytes (nearly all of Arabic), without the space handling only a word's
+                    // first letter needs.
+                    var letter = entry
+                    while true {
+                        let first = UInt8(truncatingIfNeeded: 0xC0 | letter >> 6)
+                        let second = UInt8(truncatingIfNeeded: 0x80 | letter & 0x3F)
                         out[0] = first
                         out[1] = second
                         out += 2
                         hash = MinHashSketch.fnv(MinHashSketch.fnv(hash, first), second)
+                        guard index &+ 1 < bytes.count, bytes[index] & 0xE0 == 0xC0 else { break }
+                        let scalar = UInt32(bytes[index] & 0x1F) << 6 | UInt32(bytes[index &+ 1] & 0x3F)
+                        letter = tables.twoByte[Int(scalar)]
+                        guard letter >= 0x80 && letter < 0x800 else { break }
+                        index &+= 2
                     }
                     continue
                 }
