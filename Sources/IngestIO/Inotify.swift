@@ -136,7 +136,8 @@ public final class EventSubscription: Sendable {
     public func resume() {
         let (fd, handler) = (descriptor, handler)
         state.withLock { state in
-            guard !state.cancelled else { return }
+            // Cancelled for good, or delivering already: a second source would split the events.
+            guard !state.cancelled, state.source == nil else { return }
             let delivery = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
             delivery.setEventHandler {
                 let events = Inotify.readAvailable(fd)
