@@ -35,7 +35,7 @@ public struct Article: Sendable, Equatable {
 
     /// The near-duplicate sketch alone (see ``MinHashSketch``).
     public var sketch: MinHashSketch {
-        MinHashSketch(wordHashes: CanonicalText.canonicalForm(joining: [title, body]).wordHashes)
+        CanonicalText.withCanonicalForm(joining: [title, body]) { _, _, wordHashes in MinHashSketch(wordHashes: wordHashes) }
     }
 
     /// The canonical form of `title + " " + body`, which ids and sketches are computed from.

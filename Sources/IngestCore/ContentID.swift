@@ -15,7 +15,9 @@ public struct ContentID: Hashable, Sendable, CustomStringConvertible {
     /// The id of an article with this title and body: the canonical form of `title + " " + body`.
     /// Where the title ends and the body starts does not change the id.
     public init(title: String, body: String) {
-        self.init(digestOf: CanonicalText.canonicalForm(joining: [title, body]).text)
+        self = CanonicalText.withCanonicalForm(joining: [title, body]) { text, _, _ in
+            ContentID(digestOf: UnsafeRawBufferPointer(text))
+        }
     }
 
     /// The SHA-256 of `bytes`.

@@ -69,17 +69,6 @@ public struct MinHashSketch: Sendable, Equatable {
 
     // MARK: - Shingles
 
-    /// One 64-bit hash per shingle, in text order (repeated shingles repeat).
-    static func shingleHashes(_ text: [UInt8]) -> [UInt64] {
-        shingleHashes(wordHashes: wordHashes(text))
-    }
-
-    static func shingleHashes(wordHashes words: [UInt64]) -> [UInt64] {
-        var shingles: [UInt64] = []
-        words.withUnsafeBufferPointer { words in forEachShingleHash(words) { shingles.append($0) } }
-        return shingles
-    }
-
     /// Calls `body` with the hash of each shingle, in text order. Over the raw buffer: with slices
     /// and a closure per shingle this was a tenth of parsing.
     @inline(__always)

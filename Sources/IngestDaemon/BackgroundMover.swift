@@ -140,13 +140,11 @@ final class BackgroundMover: @unchecked Sendable {
         hold.withLock { state in
             if state.expedited { return nil }
             let now = ContinuousClock.now
-            if now >= handedOver + policy.longest {
-                // The oldest move waited long enough: it and all behind it go ahead.
-                state.expedited = true
-                return nil
-            }
             let release = policy.release(handedOver: handedOver, idleSince: state.idleSince, queued: state.queued)
-            return now < release ? release : nil
+            if now < release { return release }
+            // The oldest move waited long enough: it and all behind it go ahead.
+            if now >= handedOver + policy.longest { state.expedited = true }
+            return nil
         }
     }
 

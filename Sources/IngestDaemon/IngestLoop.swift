@@ -285,10 +285,19 @@ final class IngestLoop {
         while !pending.isEmpty {
             let taken = pending.take(limit)
             if movesInFlight.isEmpty && readingAhead.isEmpty { return taken }
-            let busy = taken.filter(isBusy)
-            if busy.contains(where: movesInFlight.contains) { mover.expedite() }
-            deferred += busy
-            let free = taken.filter { !isBusy($0) }
+            var free: [RelativePath] = []
+            var waitsForMove = false
+            for path in taken {
+                if movesInFlight.contains(path) {
+                    waitsForMove = true
+                    deferred.append(path)
+                } else if readingAhead.contains(path) {
+                    deferred.append(path)
+                } else {
+                    free.append(path)
+                }
+            }
+            if waitsForMove { mover.expedite() }
             if !free.isEmpty { return free }
         }
         return []
