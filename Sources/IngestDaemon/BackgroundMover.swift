@@ -61,6 +61,16 @@ final class BackgroundMover: @unchecked Sendable {
         var queued = 0
         /// Every queued move goes ahead now, until none is left.
         var expedited = false
+        /// Whether a held block waits on `wake` (or is about to). Whoever changes what it waits
+        /// for wakes it, once: the waker clears the flag, so signals do not pile up in the
+        /// semaphore and make later holds spin.
+        var sleeping = false
+
+        /// Whether the held block is to be woken; it is, at most once per wait.
+        mutating func takeSleeper() -> Bool {
+            defer { sleeping = false }
+            return sleeping
+        }
     }
 
     // Touched only on `queue`, which runs one block at a time: that is what makes this Sendable.
@@ -85,7 +95,7 @@ final class BackgroundMover: @unchecked Sendable {
         let wakeHeld = hold.withLock { state in
             guard journaling != (state.idleSince == nil) else { return false }
             state.idleSince = journaling ? nil : .now
-            return !journaling && state.queued > 0
+            return !journaling && state.takeSleeper()
         }
         if wakeHeld { wake.signal() }
     }
@@ -97,7 +107,7 @@ final class BackgroundMover: @unchecked Sendable {
     func expedite() {
         let held = hold.withLock { state in
             state.expedited = state.queued > 0
-            return state.expedited
+            return state.takeSleeper()
         }
         if held { wake.signal() }
     }
@@ -105,7 +115,12 @@ final class BackgroundMover: @unchecked Sendable {
     func enqueue(_ jobs: [Job]) {
         guard !jobs.isEmpty else { return }
         let handedOver = ContinuousClock.now
-        hold.withLock { $0.queued += jobs.count }
+        // Past the limit the held moves go ahead: the block waiting for them must look again.
+        let overLimit = hold.withLock { state in
+            state.queued += jobs.count
+            return state.queued > policy.limit && state.takeSleeper()
+        }
+        if overLimit { wake.signal() }
         queue.async {
             self.waitWhileHeld(since: handedOver)
             let done = jobs.map(self.perform)
@@ -138,10 +153,14 @@ final class BackgroundMover: @unchecked Sendable {
     /// When to look again, or nil when the moves may go ahead now.
     private func holdUntil(_ handedOver: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         hold.withLock { state in
+            state.sleeping = false
             if state.expedited { return nil }
             let now = ContinuousClock.now
             let release = policy.release(handedOver: handedOver, idleSince: state.idleSince, queued: state.queued)
-            if now < release { return release }
+            if now < release {
+                state.sleeping = true
+                return release
+            }
             // The oldest move waited long enough: it and all behind it go ahead.
             if now >= handedOver + policy.longest { state.expedited = true }
             return nil

@@ -86,7 +86,11 @@ import Testing
     @Test func movesGoAheadBeyondTheLimit() async throws {
         let mover = try mover(.init(quiet: Self.forever, longest: Self.forever, limit: 2))
         mover.setJournaling(true)
-        try dropAndEnqueue(["a.txt", "b.txt", "c.txt"], to: mover)
+        try dropAndEnqueue(["a.txt"], to: mover)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(isInInbox("a.txt"), "moved while within the limit")
+        // The mover is waiting on a.txt when the limit is passed, and must look again.
+        try dropAndEnqueue(["b.txt", "c.txt"], to: mover)
         // Three held, one over the limit: the oldest goes; the other two are within it and wait.
         #expect(try await eventually { !isInInbox("a.txt") })
         try await Task.sleep(for: .milliseconds(100))
