@@ -195,9 +195,9 @@ final class BackgroundMover: @unchecked Sendable {
                 }
             case .vanished:
                 break
-            case .replaced:
+            case .replaced(let newFile):
                 logger.notice("A journaled file was replaced in the inbox before it was moved out; the new file is journaled on its own.",
-                              metadata: ["file": "\(job.file)", "seq": "\(job.seq)"])
+                              metadata: ["file": "\(job.file)", "seq": "\(job.seq)", "new file": "\(newFile)"])
             }
             return Report(file: job.file)
         } catch {

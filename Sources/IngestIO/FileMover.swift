@@ -25,37 +25,51 @@ public final class FileMover {
         case moved(RelativePath)
         /// Nothing at the path: someone else took it.
         case vanished
-        /// Another file is at the path now (renamed over the one that was read): left alone, to
-        /// be read and journaled on its own.
-        case replaced
+        /// Another file was at the path (renamed over the one that was read): it is back in the
+        /// inbox, at this path (suffixed only if yet another file took the name meanwhile), to be
+        /// read and journaled on its own.
+        case replaced(RelativePath)
     }
 
     /// Moves `path`, if it still names the file `expected` when that is given.
+    ///
+    /// The file is checked after the rename, when it can no longer change under the name: checked
+    /// before, a file renamed over `path` between the check and the rename would be moved out in
+    /// place of the one that was read, and never be read itself. A file that is not the expected
+    /// one is put back into the inbox, where it is read as any new file.
     @discardableResult
     public func move(_ path: RelativePath, to destination: Destination, expected: FileIdentity? = nil) throws(SystemError) -> MoveResult {
-        if let expected {
-            do {
-                guard FileIdentity(try inbox.status(of: path.bytes)) == expected else { return .replaced }
-            } catch where error.errno == ENOENT {
-                return .vanished
-            }
-        }
         let target = destination == .processed ? processed : rejected
-        if let parent = path.parent { try makeDirectories(parent, in: target) }
-        var candidate = path
+        guard let moved = try rename(path, in: inbox, to: target, as: path) else { return .vanished }
+        touched.append((inbox, path.parent))
+        touched.append((target, moved.parent))
+        guard let expected, FileIdentity(try target.status(of: moved.bytes)) != expected else { return .moved(moved) }
+        // Under its name, or suffixed if yet another file has taken the name meanwhile.
+        guard let back = try rename(moved, in: target, to: inbox, as: path) else {
+            throw SystemError("rename", path: moved.description, errno: ENOENT)
+        }
+        touched.append((inbox, back.parent))
+        return .replaced(back)
+    }
+
+    /// Renames `source` in `base` to `name` in `target`, or to `name` suffixed when it is taken;
+    /// the name it got, or nil when nothing is at `source`.
+    private func rename(
+        _ source: RelativePath, in base: FileDescriptor, to target: FileDescriptor, as name: RelativePath
+    ) throws(SystemError) -> RelativePath? {
+        if let parent = name.parent { try makeDirectories(parent, in: target) }
+        var candidate = name
         for attempt in 1...10_000 {
             do {
-                try inbox.renameNoReplace(path.bytes, to: target, candidate.bytes)
-                touched.append((inbox, path.parent))
-                touched.append((target, candidate.parent))
-                return .moved(candidate)
+                try base.renameNoReplace(source.bytes, to: target, candidate.bytes)
+                return candidate
             } catch where error.errno == EEXIST {
-                candidate = Self.suffixed(path, attempt)
+                candidate = Self.suffixed(name, attempt)
             } catch where error.errno == ENOENT {
-                return .vanished
+                return nil
             }
         }
-        throw SystemError("rename", path: path.description, errno: EEXIST)
+        throw SystemError("rename", path: source.description, errno: EEXIST)
     }
 
     /// fsyncs every directory a move since the last call touched.

@@ -58,11 +58,54 @@ import Testing
         let first = FileIdentity(info)
         try root.write("inbox/new.txt", Array("second".utf8))
         #expect(rename(root.file("inbox/new.txt"), root.file("inbox/a.txt")) == 0)
-        #expect(try mover.move(RelativePath("a.txt"), to: .processed, expected: first) == .replaced)
+        #expect(try mover.move(RelativePath("a.txt"), to: .processed, expected: first) == .replaced(RelativePath("a.txt")))
         #expect(contents("inbox/a.txt") == "second")
+        #expect(contents("processed/a.txt") == nil)
         #expect(lstat(root.file("inbox/a.txt"), &info) == 0)
         #expect(try mover.move(RelativePath("a.txt"), to: .processed, expected: FileIdentity(info)) == .moved(RelativePath("a.txt")))
         #expect(contents("processed/a.txt") == "second")
+    }
+
+    /// A producer renames new files over one name while it is being moved out: a file renamed
+    /// over it between the identity check and the rename must not take the read file's place.
+    @Test func aFileRenamedOverTheNameAsItIsMovedIsNeverMovedInstead() throws {
+        let mover = try mover()
+        let producer = Producer(inbox: root.file("inbox"), files: 1_000)
+        var expected = Set<FileIdentity>()
+        while !producer.isDone {
+            var info = stat()
+            guard lstat(root.file("inbox/a.txt"), &info) == 0 else { continue }
+            let identity = FileIdentity(info)
+            if case .moved = try mover.move(RelativePath("a.txt"), to: .processed, expected: identity) {
+                expected.insert(identity)
+            }
+        }
+        let moved = try FileManager.default.contentsOfDirectory(atPath: root.file("processed")).map { name in
+            var info = stat()
+            #expect(lstat(root.file("processed/" + name), &info) == 0)
+            return FileIdentity(info)
+        }
+        #expect(!moved.isEmpty)
+        let wrong = moved.filter { !expected.contains($0) }.count
+        #expect(wrong == 0, "\(wrong) of \(moved.count) files moved out in place of the file that was read")
+    }
+
+    /// Renames `files` new files, one after another, over `a.txt` in `inbox`, on a thread of its own.
+    private final class Producer: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+
+        init(inbox: String, files: Int) {
+            Thread.detachNewThread { [done] in
+                for number in 0..<files {
+                    let temporary = inbox + "/.new-\(number)"
+                    close(creat(temporary, 0o644))
+                    rename(temporary, inbox + "/a.txt")
+                }
+                done.signal()
+            }
+        }
+
+        var isDone: Bool { done.wait(timeout: .now()) == .success }
     }
 
     @Test func movesSymbolicLinksThemselves() throws {
