@@ -8,6 +8,23 @@ int cingest_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, co
     return renameat2(olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
 }
 
+int cingest_handle_digest(int dirfd, const char *path, uint64_t *digest) {
+    struct {
+        struct file_handle handle;
+        unsigned char bytes[MAX_HANDLE_SZ];
+    } buffer;
+    buffer.handle.handle_bytes = MAX_HANDLE_SZ;
+    int mount_id;
+    int flags = path[0] == '\0' ? AT_EMPTY_PATH : 0;
+    if (name_to_handle_at(dirfd, path, &buffer.handle, &mount_id, flags) == -1) return -1;
+    uint64_t hash = 0xcbf29ce484222325ULL;
+    const unsigned char *type = (const unsigned char *)&buffer.handle.handle_type;
+    for (size_t i = 0; i < sizeof buffer.handle.handle_type; i++) hash = (hash ^ type[i]) * 0x100000001b3ULL;
+    for (unsigned i = 0; i < buffer.handle.handle_bytes; i++) hash = (hash ^ buffer.handle.f_handle[i]) * 0x100000001b3ULL;
+    *digest = hash;
+    return 0;
+}
+
 int cingest_o_noatime(void) {
     return O_NOATIME;
 }

@@ -2,8 +2,8 @@ import Glibc
 import IngestCore
 
 extension FileIdentity {
-    /// The identity in a stat(2) result.
-    public init(_ info: stat) {
-        self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    /// The identity in a stat(2) result, without a generation.
+    public init(_ info: stat, generation: UInt64? = nil) {
+        self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), generation: generation)
     }
 }

@@ -43,7 +43,7 @@ public final class FileMover {
         guard let moved = try rename(path, in: inbox, to: target, as: path) else { return .vanished }
         touched.append((inbox, path.parent))
         touched.append((target, moved.parent))
-        guard let expected, FileIdentity(try target.status(of: moved.bytes)) != expected else { return .moved(moved) }
+        guard let expected, !(try target.identity(of: moved.bytes)).isSameFile(as: expected) else { return .moved(moved) }
         // Under its name, or suffixed if yet another file has taken the name meanwhile.
         guard let back = try rename(moved, in: target, to: inbox, as: path) else {
             throw SystemError("rename", path: moved.description, errno: ENOENT)

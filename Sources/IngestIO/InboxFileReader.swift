@@ -35,9 +35,9 @@ public struct InboxFileReader: Sendable {
             return vanishedOrRejected(path, error)
         }
         let entry = entry(path, info)
-        // Files rejected without being opened are identified by the stat of their name.
-        guard case .file(var analysis) = entry else { return entry }
-        analysis.identity = analysis.identity ?? FileIdentity(info)
+        // Files rejected without being opened are identified by their name.
+        guard case .file(var analysis) = entry, analysis.identity == nil else { return entry }
+        analysis.identity = FileIdentity(info, generation: try? inbox.handleDigest(of: path.bytes))
         return .file(analysis)
     }
 
@@ -77,7 +77,7 @@ public struct InboxFileReader: Sendable {
                 return .file(.rejected(path, .tooLarge(bytes: Int(info.st_size), limit: maxBytes), bytes: Int(info.st_size)))
             }
             var analysis = FileAnalysis(file: path, content: content, sketched: sketched)
-            analysis.identity = FileIdentity(info)
+            analysis.identity = FileIdentity(info, generation: try? file.handleDigest())
             return .file(analysis)
         } catch {
             return .file(.rejected(path, .unreadable(error.description)))
