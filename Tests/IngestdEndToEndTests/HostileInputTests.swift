@@ -52,15 +52,15 @@ extension EndToEnd {
             try harness.dropByRename(Array(String(repeating: "كلمة ", count: 240_000).utf8), as: "one-line.txt")
 
             // A writer that keeps the file open and writes slowly: one record, after the close.
-        let slow = open(inbox + "/slow.txt", O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        #expect(slow >= 0)
-        for part in ["عنوان بطيء\n", "الجزء الأول من النص. ", "والجزء الثاني."] {
-            _ = Array(part.utf8).withUnsafeBytes { write(slow, $0.baseAddress, $0.count) }
-            try await Task.sleep(for: .milliseconds(300))
-        }
-        close(slow)
+            let slow = open(inbox + "/slow.txt", O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            #expect(slow >= 0)
+            for part in ["عنوان بطيء\n", "الجزء الأول من النص. ", "والجزء الثاني."] {
+                _ = Array(part.utf8).withUnsafeBytes { write(slow, $0.baseAddress, $0.count) }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            close(slow)
 
-        try harness.dropByRename(Seeds.bytes(4), as: "after-all-that.txt")
+            try harness.dropByRename(Seeds.bytes(4), as: "after-all-that.txt")
             _ = try await harness.records(through: "after-all-that.txt")
             try await Task.sleep(for: .milliseconds(300))
             let records = try JournalLines.read(harness.journal)
