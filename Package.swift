@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "IngestBench", dependencies: ["IngestCore", "IngestTestSupport"], path: "Benchmarks/IngestBench"),
         .target(
             name: "IngestTestSupport",
-            dependencies: ["IngestCore"],
+            dependencies: ["IngestCore", "IngestIO"],
             path: "Tests/IngestTestSupport"
         ),
         .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"]),
