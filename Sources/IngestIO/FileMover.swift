@@ -23,7 +23,8 @@ public final class FileMover {
     public enum MoveResult: Sendable, Equatable {
         /// Moved; the path relative to the destination, with a suffix if the name was taken.
         case moved(RelativePath)
-        /// Nothing at the path: someone else took it.
+        /// Nothing at the path, or the file that replaced the one read was taken from the
+        /// destination before it could be put back: someone else took it.
         case vanished
         /// Another file was at the path (renamed over the one that was read): it is back in the
         /// inbox, at this path (suffixed only if yet another file took the name meanwhile), to be
@@ -45,9 +46,7 @@ public final class FileMover {
         touched.append((target, moved.parent))
         guard let expected, !(try target.identity(of: moved.bytes)).isSameFile(as: expected) else { return .moved(moved) }
         // Under its name, or suffixed if yet another file has taken the name meanwhile.
-        guard let back = try rename(moved, in: target, to: inbox, as: path) else {
-            throw SystemError("rename", path: moved.description, errno: ENOENT)
-        }
+        guard let back = try rename(moved, in: target, to: inbox, as: path) else { return .vanished }
         touched.append((inbox, back.parent))
         return .replaced(back)
     }

@@ -18,6 +18,8 @@ extension EndToEnd {
             _ = try await harness.records(through: "after.txt")
             let left = try await harness.names(in: "inbox") { $0.isEmpty }
             #expect(left.isEmpty, "left in the inbox: \(left)")
+            // Stop waits for every move: nothing is between processed/ and the inbox any more.
+            #expect(await harness.stop() == 0)
 
             var recorded: [String: Int] = [:]
             for record in try JournalLines.read(harness.journal) where record.string("file") != "after.txt" {
@@ -32,7 +34,6 @@ extension EndToEnd {
                 return recorded[FileAnalysis.sha256Hex(Array(bytes))] == nil
             }
             #expect(unrecorded.isEmpty, "\(unrecorded.count) of \(processed.count) versions moved out without a record")
-            #expect(await harness.stop() == 0)
         }
     }
 }

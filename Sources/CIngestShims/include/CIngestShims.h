@@ -1,11 +1,11 @@
 #ifndef CINGEST_SHIMS_H
 #define CINGEST_SHIMS_H
 
+#include <stdint.h>
+
 /// rename that fails with EEXIST instead of replacing the destination (renameat2 RENAME_NOREPLACE).
 /// Glibc declares renameat2 only under _GNU_SOURCE, which Swift's Glibc module does not see.
 int cingest_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
-
-#include <stdint.h>
 
 /// name_to_handle_at(2) of `path` relative to `dirfd` (of `dirfd` itself when `path` is empty),
 /// never following a final symbolic link, digested to 64 bits (FNV-1a of the handle's type and
