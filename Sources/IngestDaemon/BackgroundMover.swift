@@ -78,7 +78,7 @@ final class BackgroundMover: @unchecked Sendable {
     private let queue = DispatchQueue(label: "ingestd.mover")
     private let reports = Mutex<[Report]>([])
     private let hold = Mutex(HoldState())
-    /// Wakes a held block to look again: signalled by ``expedite()`` and when the loop goes idle.
+    /// Wakes a held block to look again (see ``changeHold(_:)``).
     private let wake = DispatchSemaphore(value: 0)
     let policy: HoldPolicy
     private let logger: Logger
@@ -92,12 +92,11 @@ final class BackgroundMover: @unchecked Sendable {
     /// Whether the loop is journaling (files wait for it): held moves wait until it has been idle
     /// for the quiet period. Its waits for fdatasync count as journaling, however long they take.
     func setJournaling(_ journaling: Bool) {
-        let wakeHeld = hold.withLock { state in
+        changeHold { state in
             guard journaling != (state.idleSince == nil) else { return false }
             state.idleSince = journaling ? nil : .now
-            return !journaling && state.takeSleeper()
+            return !journaling
         }
-        if wakeHeld { wake.signal() }
     }
 
     /// Whether no move is waiting or under way.
@@ -105,22 +104,20 @@ final class BackgroundMover: @unchecked Sendable {
 
     /// Held moves go ahead now, without waiting for them.
     func expedite() {
-        let held = hold.withLock { state in
+        changeHold { state in
             state.expedited = state.queued > 0
-            return state.takeSleeper()
+            return true
         }
-        if held { wake.signal() }
     }
 
     func enqueue(_ jobs: [Job]) {
         guard !jobs.isEmpty else { return }
         let handedOver = ContinuousClock.now
         // Past the limit the held moves go ahead: the block waiting for them must look again.
-        let overLimit = hold.withLock { state in
+        changeHold { state in
             state.queued += jobs.count
-            return state.queued > policy.limit && state.takeSleeper()
+            return state.queued > policy.limit
         }
-        if overLimit { wake.signal() }
         queue.async {
             self.waitWhileHeld(since: handedOver)
             let done = jobs.map(self.perform)
@@ -136,6 +133,13 @@ final class BackgroundMover: @unchecked Sendable {
     func waitUntilIdle() {
         expedite()
         queue.sync {}
+    }
+
+    /// Applies `change` to the hold; when it returns true (the held moves may go ahead sooner), a
+    /// held block looks again.
+    private func changeHold(_ change: (inout HoldState) -> Bool) {
+        let wakeHeld = hold.withLock { state in change(&state) && state.takeSleeper() }
+        if wakeHeld { wake.signal() }
     }
 
     /// Blocks the mover's queue until the moves handed over at `handedOver` may go ahead.

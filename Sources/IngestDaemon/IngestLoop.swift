@@ -328,8 +328,11 @@ final class IngestLoop {
             if let seq = report.failedSeq { firstFailedMove = min(firstFailedMove ?? seq, seq) }
         }
         guard !deferred.isEmpty else { return }
-        let ready = deferred.filter { !isBusy($0) }
-        deferred.removeAll { !isBusy($0) }
+        var ready: [RelativePath] = [], stillBusy: [RelativePath] = []
+        for path in deferred {
+            if isBusy(path) { stillBusy.append(path) } else { ready.append(path) }
+        }
+        deferred = stillBusy
         pending.putBack(ready)
     }
 

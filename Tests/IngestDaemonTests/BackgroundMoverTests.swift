@@ -35,16 +35,6 @@ import Testing
 
     private func isInInbox(_ name: String) -> Bool { FileManager.default.fileExists(atPath: root.file("inbox/" + name)) }
 
-    /// Whether `condition` holds within `timeout`, polling.
-    private func eventually(_ timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            guard ContinuousClock.now < deadline else { return false }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return true
-    }
-
     @Test func theReleaseComesAQuietPeriodAfterTheLoopWentIdleAndNoLaterThanTheLongestHold() {
         let policy = BackgroundMover.HoldPolicy(quiet: .milliseconds(50), longest: .seconds(2), limit: 10)
         let start = ContinuousClock.now
@@ -119,6 +109,6 @@ import Testing
         let mover = try mover(.none)
         mover.setJournaling(true)
         try dropAndEnqueue(["a.txt"], to: mover)
-        #expect(try await eventually(.seconds(2)) { !isInInbox("a.txt") })
+        #expect(try await eventually(within: .seconds(2)) { !isInInbox("a.txt") })
     }
 }

@@ -18,16 +18,6 @@ import Testing
         try directory.write(name, [])
     }
 
-    /// Whether `condition` holds within five seconds, polling.
-    private func eventually(_ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { return false }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return true
-    }
-
     @Test func aPausedDeliveryLeavesTheEventsToTheOwnerAndAResumedOneDeliversAgain() async throws {
         let inotify = try Inotify()
         defer { inotify.close() }
