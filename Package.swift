@@ -17,8 +17,15 @@ let package = Package(
         // Pure core: parsing, canonical text, hashing, dedup index, journal records. No I/O.
         .target(
             name: "IngestCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["HTMLParsing", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // libxml2's HTML parser behind one Swift type (HTMLDocument). No I/O: it parses bytes.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "HTMLParsing", dependencies: ["CLibXML2"]),
         // Thin I/O shell: syscalls, inotify watcher, file reader, journal writer, mover.
         .target(name: "CIngestShims"),
         .target(
@@ -66,7 +73,8 @@ let package = Package(
             dependencies: ["IngestCore", "IngestIO"],
             path: "Tests/IngestTestSupport"
         ),
-        .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"]),
+        .testTarget(name: "HTMLParsingTests", dependencies: ["HTMLParsing", "IngestTestSupport"]),
+        .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "HTMLParsing", "IngestTestSupport"]),
         .testTarget(
             name: "IngestIOTests",
             dependencies: ["IngestIO", "IngestCore", "IngestTestSupport", .product(name: "Logging", package: "swift-log")]

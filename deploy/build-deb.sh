@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds dist/ingestd_<version>_<arch>.deb with dpkg-deb: a release binary with the Swift runtime
-# and Foundation linked in statically (at run time it needs libc, libsystemd0, and the C++ runtime
-# libraries libstdc++6 and libgcc-s1 that every Debian system has), the systemd unit,
+# and Foundation linked in statically (at run time it needs libc, libsystemd0, libxml2, and the C++
+# runtime libraries libstdc++6 and libgcc-s1 that every Debian system has), the systemd unit,
 # sysusers.d and tmpfiles.d files, the man page, shell completions and the docs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ swift build -c release --static-swift-stdlib
 binary="$(swift build -c release --static-swift-stdlib --show-bin-path)/ingestd"
 
 # The shared libraries the binary needs must all be covered by Depends below.
-allowed="libc.so.6 libm.so.6 ld-linux-x86-64.so.2 libsystemd.so.0 libstdc++.so.6 libgcc_s.so.1"
+allowed="libc.so.6 libm.so.6 ld-linux-x86-64.so.2 libsystemd.so.0 libxml2.so.2 libstdc++.so.6 libgcc_s.so.1"
 for needed in $(objdump -p "$binary" | awk '/NEEDED/ {print $2}'); do
     case " $allowed " in
         *" $needed "*) ;;
@@ -46,14 +46,15 @@ Package: ingestd
 Version: ${version}
 Architecture: ${arch}
 Maintainer: ingestd maintainers <maintainers@ingestd.invalid>
-Depends: libc6 (>= 2.36), libsystemd0, libstdc++6, libgcc-s1
+Depends: libc6 (>= 2.36), libsystemd0, libxml2 (>= 2.9.14), libstdc++6, libgcc-s1
 Recommends: systemd, jq
 Section: admin
 Priority: optional
 Installed-Size: $(du -sk --exclude=DEBIAN "$root" | cut -f1)
 Description: inbox daemon that journals news articles, with duplicate detection
  ingestd watches an inbox directory, parses each news article dropped into it
- (UTF-8, UTF-16 or Windows-1256 text, or JSON), removes duplicates by a hash of
+ (UTF-8, UTF-16 or Windows-1256 text, JSON, or a web page, whose article is
+ read out of the menus and boxes around it), removes duplicates by a hash of
  the canonical text (Arabic diacritics, hamza forms and digits normalised), and
  appends one JSON line per file to an append-only journal. Every file gets
  exactly one record, also across crashes. It runs as a hardened systemd

@@ -2,10 +2,12 @@ import Foundation
 
 /// Turns the bytes of a dropped file into an ``Article``, or says why it is not one.
 ///
-/// `.json` files hold one article object; everything else is read as text (see ``TextDecoder``).
+/// Web pages are read by ``HTMLArticleParser`` (see ``HTMLDetection`` for which files are pages),
+/// `.json` files hold one article object, and everything else is read as text (see ``TextDecoder``).
 public enum ArticleParser {
     public static func parse(_ bytes: [UInt8], fileName: String) -> Result<Article, Rejection> {
         if bytes.isEmpty { return .failure(.empty) }
+        if HTMLDetection.isHTML(fileName: fileName, bytes: bytes) { return HTMLArticleParser.parse(bytes) }
         return TextDecoder.decode(bytes).flatMap { decoded in
             if fileName.lowercased().hasSuffix(".json") { return parseJSON(decoded.text) }
             return parseText(decoded.text)

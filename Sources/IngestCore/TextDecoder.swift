@@ -53,6 +53,12 @@ public enum TextDecoder {
         return .success(DecodedText(text: text, encoding: decoded.encoding))
     }
 
+    /// Whether more than 1% of the bytes are C0 control characters other than tab, LF, VT, FF and
+    /// CR: binary data that happened to have no NUL bytes.
+    static func hasManyControlCharacters(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer(scanControls).hasManyControlCharacters
+    }
+
     private enum BOM { case utf8WithBOM, utf16LittleEndian, utf16BigEndian, utf32 }
 
     private static func detectBOM(_ bytes: [UInt8]) -> BOM? {

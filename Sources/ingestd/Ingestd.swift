@@ -21,7 +21,7 @@ struct Ingestd: AsyncParsableCommand {
               ingestd similar article.txt
             """,
         version: version,
-        subcommands: [Run.self, ID.self, Verify.self, Similar.self],
+        subcommands: [Run.self, ID.self, Parse.self, Verify.self, Similar.self],
         defaultSubcommand: Run.self
     )
 }

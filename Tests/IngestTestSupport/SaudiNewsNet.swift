@@ -32,14 +32,6 @@ public enum SaudiNewsNet {
     }
 
     private static func unzip(_ path: String) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        process.arguments = ["-p", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return data
+        try CommandOutput.of("/usr/bin/unzip", ["-p", path])
     }
 }

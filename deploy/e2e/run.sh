@@ -30,19 +30,23 @@ ensure_tools() {
     fi
 }
 
-# A minbase Debian 12 with systemd, made once (about 80 s) and copied for each run.
+# A minbase Debian 12 with systemd and the package's dependencies, made once (about 80 s) and
+# copied for each run; the cached copy is named after the package list, so a new dependency makes
+# a new one.
+rootfs_packages=systemd,systemd-sysv,dbus,libsystemd0,libxml2,passwd
+rootfs_tar="rootfs-$(printf '%s' "$rootfs_packages" | sha1sum | cut -c1-12).tar"
 prepare_rootfs() {
-    if [ ! -f "$cache/rootfs.tar" ]; then
+    if [ ! -f "$cache/$rootfs_tar" ]; then
         log "Building the Debian 12 root file system (once; cached in $cache)..."
         mkdir -p "$cache"
         rm -rf "$cache/rootfs-build"
-        debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libsystemd0,passwd \
+        debootstrap --variant=minbase --include="$rootfs_packages" \
             bookworm "$cache/rootfs-build" >"$cache/debootstrap.log" 2>&1 || { tail -20 "$cache/debootstrap.log"; exit 1; }
-        tar -C "$cache/rootfs-build" -cf "$cache/rootfs.tar.part" . && mv "$cache/rootfs.tar.part" "$cache/rootfs.tar"
+        tar -C "$cache/rootfs-build" -cf "$cache/$rootfs_tar.part" . && mv "$cache/$rootfs_tar.part" "$cache/$rootfs_tar"
         rm -rf "$cache/rootfs-build"
     fi
     mkdir -p "$rootfs"
-    tar -C "$rootfs" -xf "$cache/rootfs.tar"
+    tar -C "$rootfs" -xf "$cache/$rootfs_tar"
     echo ingestd-e2e >"$rootfs/etc/hostname"
     # Not /tmp: the container's systemd mounts a fresh tmpfs there.
     mkdir -p "$rootfs/opt/e2e/seeds"

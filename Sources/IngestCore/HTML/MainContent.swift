@@ -1,0 +1,69 @@
+import HTMLParsing
+
+/// Finds the element that holds a page's article and the blocks of it that are article text.
+///
+/// Every block gets a weight: positive for text that reads like prose (long, few links), negative
+/// for what reads like navigation (links, short labels). An element's score is the sum of the
+/// weights of the blocks in it, each weight counted in full in the block's own element and its
+/// parent and by 0.8 less at each level above: the best-scoring element holds the paragraphs and
+/// stops before the menus and lists around them, and an ancestor does not win by gathering the
+/// teasers of other stories from all over the page. An article-body hint (see ``ArticleHints``)
+/// raises an element's score by a quarter. The weights and the decay were chosen on the article
+/// extraction benchmark (docs/benchmarks.md).
+struct MainContent {
+    let document: HTMLDocument
+    let blocks: [TextBlock]
+
+    /// The index of the element that holds the article, or nil when no block reads like prose.
+    func container() -> Int? {
+        var scores = [Double](repeating: 0, count: document.elements.count)
+        for block in blocks where block.container >= 0 {
+            var weight = Self.weight(of: block)
+            var element = block.container
+            var level = 0
+            while element >= 0 {
+                scores[element] += weight
+                element = Int(document.elements[element].parent)
+                level += 1
+                if level >= 2 { weight *= Self.decay }
+            }
+        }
+        for element in scores.indices where scores[element] > 0 && ArticleHints.isArticleBody(element, in: document) {
+            scores[element] *= Self.articleBodyBonus
+        }
+        var best: Int?
+        for element in scores.indices where scores[element] > 0 {
+            if best == nil || scores[element] >= scores[best!] { best = element }
+        }
+        return best
+    }
+
+    /// The blocks inside the article's elements, in order, without link lists and boilerplate lines.
+    func articleBlocks(in elements: [Int]) -> [TextBlock] {
+        let ranges = elements.map { $0..<Int(document.elements[$0].end) }
+        return blocks.compactMap { block in
+            guard ranges.contains(where: { $0.contains(block.container) }) else { return nil }
+            guard block.linkCharacters * 2 <= block.characters else { return nil }
+            return block.keepingLines(Self.isArticleText)
+        }
+    }
+
+    private static let decay = 0.8
+    private static let articleBodyBonus = 1.25
+
+    /// Mostly links: minus its length. Short (under 40 characters: a label, a byline, a date): a
+    /// little less than nothing. Otherwise its length, less two and a half times its links.
+    static func weight(of block: TextBlock) -> Double {
+        let characters = Double(block.characters), links = Double(block.linkCharacters)
+        if block.linkDensity > 0.5 { return -characters }
+        if block.characters < 40 { return -0.25 * characters - links }
+        return characters - 2.5 * links
+    }
+
+    /// Whether a line of a block is article text: not a short row of links ("Print | Send to a
+    /// friend"), not a boilerplate phrase. (A block that is mostly links is left out whole.)
+    static func isArticleText(_ line: Substring, _ counts: TextBlock.LineCounts) -> Bool {
+        if counts.links >= 2 && counts.linkCharacters * 2 > counts.characters && counts.characters < 80 { return false }
+        return !HTMLBoilerplate.isBoilerplate(line)
+    }
+}
