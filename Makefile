@@ -44,12 +44,18 @@ test-root: deps
 	$(SWIFT) build --build-tests
 	INGESTD_ROOT_TESTS=1 $(SWIFT) test --skip-build --filter RootTests
 
-## Benchmarks the release binary: burst throughput against sha256sum, latency, memory, restart.
+## Benchmarks the release binary: burst throughput against sha256sum, latency, memory, restart,
+## and web pages against trafilatura (installed from PyPI into .build/bench-venv, for the benchmark only).
 ## Options for the benchmark go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--corpus DIR".
-bench: deps
+BENCH_VENV := .build/bench-venv
+
+bench: deps $(BENCH_VENV)/bin/python
 	$(SWIFT) build -c release --product ingestd
 	$(SWIFT) build -c release --product IngestBench
-	.build/release/IngestBench --binary .build/release/ingestd $(BENCH_ARGS)
+	.build/release/IngestBench --binary .build/release/ingestd --python $(BENCH_VENV)/bin/python $(BENCH_ARGS)
+
+$(BENCH_VENV)/bin/python:
+	python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q trafilatura lxml_html_clean
 
 ## dist/ingestd_<version>_<arch>.deb
 deb: deps

@@ -15,8 +15,12 @@ struct IngestBench {
         var indexArticles = 200_000
         var restartRecords = [220_000, 1_000_000]
         var parseOnly = false
+        /// Web pages dropped in the HTML burst.
+        var htmlFiles = 4_000
+        /// The Python with trafilatura, which the HTML section times against.
+        var python = ".build/bench-venv/bin/python"
         /// What to measure besides the parse cost; all of it by default.
-        var sections: Set<String> = ["burst", "latency", "memory", "quality", "restart"]
+        var sections: Set<String> = ["burst", "latency", "memory", "quality", "restart", "html"]
     }
 
     static func main() throws {
@@ -38,6 +42,9 @@ struct IngestBench {
         if options.parseOnly { printTable(table); return }
         if options.sections.contains("burst") {
             try measureBurst(options, work: work, files: files, staging: staging, into: &table)
+        }
+        if options.sections.contains("html") {
+            try measureHTML(options, work: work, into: &table)
         }
         if options.sections.contains("latency") {
             let latency = try latencies(options, work: work, corpus: corpus)
@@ -298,6 +305,8 @@ struct IngestBench {
             case "--restart-records": options.restartRecords = value.split(separator: ",").compactMap { Int($0) }
             case "--parse-only": options.parseOnly = value == "yes"
             case "--sections": options.sections = Set(value.split(separator: ",").map(String.init))
+            case "--html-files": options.htmlFiles = Int(value) ?? options.htmlFiles
+            case "--python": options.python = value
             default: throw BenchError("unknown option \(argument); see Benchmarks/IngestBench/IngestBench.swift")
             }
         }

@@ -41,6 +41,9 @@ public struct HTMLDocument: Sendable {
     var text: [UInt8] = []
     var attributes: [Attribute] = []
     var attributeText: [UInt8] = []
+    /// Set when the page was not parsed to its end because its markup would have kept the parser
+    /// busy for minutes; what was parsed before is kept.
+    public internal(set) var limitReached: Limit?
 
     /// An empty document.
     public init() {}

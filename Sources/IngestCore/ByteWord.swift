@@ -11,6 +11,12 @@ enum ByteWord {
         (word &- UInt64(limit) &* ones) & ~word & highBits != 0
     }
 
+    /// Whether any byte is 0x80 or above: not ASCII.
+    @inline(__always)
+    static func hasNonASCIIByte(_ word: UInt64) -> Bool {
+        word & highBits != 0
+    }
+
     /// Whether any byte equals `byte`.
     @inline(__always)
     static func hasByte(_ word: UInt64, equalTo byte: UInt8) -> Bool {

@@ -41,8 +41,8 @@ import Testing
     }
 
     @Test func unknownElementsAreOther() {
-        let document = parse("<article><custom-element>text</custom-element><svg><path/></svg></article>")
-        #expect(tags(document) == [.html, .body, .article, .other, .svg, .other])
+        let document = parse("<article><custom-element>text</custom-element><amp-img/></article>")
+        #expect(tags(document) == [.html, .body, .article, .other, .other])
         #expect(HTMLTag(name: Array("blockquote".utf8)) == .blockquote)
         #expect(HTMLTag(name: Array("figcaption".utf8)) == .figcaption)
         #expect(HTMLTag(name: Array("x".utf8)) == .other)
@@ -80,6 +80,29 @@ import Testing
         #expect(text.contains("deep") && text.contains("after"))
         let after = tags(document).lastIndex(of: .p)!
         #expect(document.elements[after].parent == 1)
+    }
+
+    /// libxml2 compares each attribute of a tag with all earlier ones: a page with a tag of 100,000
+    /// attributes is not given to it.
+    @Test(.timeLimit(.minutes(1)))
+    func aTagWithAHugeNumberOfAttributesIsNotParsed() {
+        let document = parse("<html><body><p>before</p><div " + (0..<100_000).map { "a\($0)=1" }.joined(separator: " ") + ">x</div></body></html>")
+        #expect(document.limitReached == .attributes)
+        #expect(document.elements.isEmpty)
+        #expect(parse("<div " + (0..<100).map { "a\($0)=1" }.joined(separator: " ") + ">x</div>").limitReached == nil)
+    }
+
+    /// Each end tag that closes nothing makes libxml2 look through every open element: deep
+    /// nesting and many such tags are cut off once that work passes the limit.
+    @Test(.timeLimit(.minutes(1)))
+    func endTagsThatCloseNothingInDeepNestingStopTheParse() {
+        let count = 100_000
+        let document = parse("<html><body><p>before</p>" + String(repeating: "<span>", count: count)
+                             + String(repeating: "</x>", count: count) + "<p>after</p></body></html>")
+        #expect(document.limitReached == .unmatchedEndTags)
+        #expect(document.runs.indices.map(document.string(of:)).contains("before"))
+        let shallow = parse("<p>text</p>" + String(repeating: "</x>", count: 10_000))
+        #expect(shallow.limitReached == nil)
     }
 
     @Test func theCallerChoosesTheCharacterSetAndMetaTagsAreIgnored() {

@@ -1,5 +1,6 @@
 import Foundation
-import IngestCore
+@testable import HTMLParsing
+@testable import IngestCore
 import IngestTestSupport
 import Testing
 
@@ -23,6 +24,21 @@ import Testing
         print("article extraction benchmark: \(scores)")
         #expect(scores.f1 >= 0.96, "\(scores)")
         #expect(scores.precision >= 0.95 && scores.recall >= 0.95, "\(scores)")
+    }
+
+    /// The parser is given each page without script bodies, comments, menus, footers and the
+    /// like (see MarkupScan); every article comes out as it does from the whole page.
+    @Test(.enabled(if: BenchmarkPages.isPresent, "needs ../shared/corpora/article-extraction-benchmark"))
+    func whatIsRemovedBeforeParsingChangesNoArticle() throws {
+        var elements = (scanned: 0, whole: 0)
+        for page in try BenchmarkPages.all() {
+            let scanned = page.html.withUnsafeBytes { HTMLDocument(parsing: $0) }
+            let whole = page.html.withUnsafeBytes { HTMLDocument.parsed($0, encoding: nil) }
+            elements.scanned += scanned.elements.count
+            elements.whole += whole.elements.count
+            #expect(try HTMLArticleParser.article(in: scanned).get() == HTMLArticleParser.article(in: whole).get(), "\(page.id)")
+        }
+        #expect(elements.scanned * 10 < elements.whole * 8, "the scan removed little: \(elements)")
     }
 
     /// A control: the same scoring gives the whole text of the page a low F1, so the test above

@@ -12,8 +12,11 @@ public enum HTMLArticleParser {
     }
 
     static func article(in document: HTMLDocument) -> Result<Article, Rejection> {
+        if let limit = document.limitReached { return .failure(.htmlTooCostly(limit)) }
         let metadata = PageMetadata(document: document)
-        guard let (container, blocks) = mainText(of: document, byName: true) ?? mainText(of: document, byName: false) else {
+        let names = ElementNames(document: document)
+        guard let (container, blocks) = mainText(of: document, names: names, byName: true)
+            ?? mainText(of: document, names: names, byName: false) else {
             return .failure(.noArticleInHTML)
         }
         let title = PageTitle(metadata: metadata, document: document, container: container).title
@@ -27,9 +30,9 @@ public enum HTMLArticleParser {
 
     /// The article's element and its blocks. Without `byName`, class names and ids are not used
     /// to leave parts out: the second try when they left out everything.
-    private static func mainText(of document: HTMLDocument, byName: Bool) -> (Int, [TextBlock])? {
-        var segmenter = PageSegmenter(document: document, regions: PageRegions(document: document, byName: byName))
-        let main = MainContent(document: document, blocks: segmenter.blocks())
+    private static func mainText(of document: HTMLDocument, names: ElementNames, byName: Bool) -> (Int, [TextBlock])? {
+        var segmenter = PageSegmenter(document: document, regions: PageRegions(document: document, names: byName ? names : nil))
+        let main = MainContent(document: document, names: names, blocks: segmenter.blocks())
         guard let container = main.container() else { return nil }
         let blocks = main.articleBlocks(in: main.continuation(of: container))
         return blocks.isEmpty ? nil : (container, blocks)
@@ -58,4 +61,13 @@ public enum HTMLArticleParser {
 extension Rejection {
     public static let noArticleInHTML = Rejection(
         "No article text found in the HTML page: it has no paragraphs of prose, only links, scripts or short labels.")
+
+    static func htmlTooCostly(_ limit: HTMLDocument.Limit) -> Rejection {
+        switch limit {
+        case .attributes:
+            Rejection("The HTML page has tags with thousands of attributes; reading it would take minutes, so it was not read.")
+        case .unmatchedEndTags:
+            Rejection("The HTML page has thousands of end tags that close nothing; reading it would take minutes, so it was not read.")
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import HTMLParsing
 
 /// How a page's bytes become text: a byte-order mark decides; then the page's own
@@ -13,7 +14,7 @@ enum HTMLCharset {
     }
 
     static func input(for bytes: [UInt8]) -> Result<Input, Rejection> {
-        if hasByteOrderMark(bytes) || bytes.contains(0) {
+        if hasByteOrderMark(bytes) || containsNUL(bytes) {
             return TextDecoder.decode(bytes).map { Input(bytes: Array($0.text.utf8), encoding: nil) }
         }
         let input = decoded(bytes, declared: declaredLabel(in: bytes).flatMap(Declared.init(label:)))
@@ -74,33 +75,30 @@ enum HTMLCharset {
     static func declaredLabel(in bytes: [UInt8]) -> String? {
         let head = bytes.prefix(16 * 1024)
         var index = head.startIndex
-        while let meta = firstIndex(of: "<meta", in: head, from: index) {
-            let end = head[meta...].firstIndex(of: UInt8(ascii: ">")) ?? head.endIndex
-            if let label = charsetValue(in: head[meta..<end]) { return label }
-            index = meta + 5
+        while let open = head[index...].firstIndex(of: UInt8(ascii: "<")) {
+            index = open + 1
+            guard startsWith("meta", head[index...]) else { continue }
+            let end = head[open...].firstIndex(of: UInt8(ascii: ">")) ?? head.endIndex
+            if let label = charsetValue(in: head[open..<end]) { return label }
         }
         return nil
     }
 
+    private static func startsWith(_ prefix: String, _ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.count >= prefix.utf8.count && zip(bytes, prefix.utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    private static func containsNUL(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil }
+    }
+
     private static func charsetValue(in tag: ArraySlice<UInt8>) -> String? {
-        guard let found = firstIndex(of: "charset", in: tag, from: tag.startIndex) else { return nil }
+        guard let found = tag.indices.first(where: { startsWith("charset", tag[$0...]) }) else { return nil }
         var rest = tag[(found + 7)...].drop { isSpace($0) }
         guard rest.first == UInt8(ascii: "=") else { return charsetValue(in: tag[(found + 7)...]) }
         rest = rest.dropFirst().drop { isSpace($0) || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }
         let label = rest.prefix { isLabelByte($0) }
         return label.isEmpty ? nil : String(decoding: label, as: UTF8.self)
-    }
-
-    private static func firstIndex(of needle: String, in bytes: ArraySlice<UInt8>, from start: Int) -> Int? {
-        let needle = Array(needle.utf8)
-        var index = start
-        while index + needle.count <= bytes.endIndex {
-            if bytes[index] | 0x20 == needle[0] | 0x20, zip(bytes[index...], needle).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) {
-                return index
-            }
-            index += 1
-        }
-        return nil
     }
 
     private static func isLabelByte(_ byte: UInt8) -> Bool {
@@ -118,7 +116,7 @@ enum HTMLCharset {
     }
 
     private static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        String(validating: bytes, as: UTF8.self) != nil
+        bytes.withUnsafeBytes(UTF8Validation.isValid)
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {

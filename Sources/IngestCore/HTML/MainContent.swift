@@ -7,28 +7,18 @@ import HTMLParsing
 /// weights of the blocks in it, each weight counted in full in the block's own element and its
 /// parent and by 0.8 less at each level above: the best-scoring element holds the paragraphs and
 /// stops before the menus and lists around them, and an ancestor does not win by gathering the
-/// teasers of other stories from all over the page. An article-body hint (see ``ArticleHints``)
+/// teasers of other stories from all over the page. An article-body name (see ``ElementNames``)
 /// raises an element's score by a quarter. The weights and the decay were chosen on the article
 /// extraction benchmark (docs/benchmarks.md).
 struct MainContent {
     let document: HTMLDocument
+    let names: ElementNames
     let blocks: [TextBlock]
 
     /// The index of the element that holds the article, or nil when no block reads like prose.
     func container() -> Int? {
-        var scores = [Double](repeating: 0, count: document.elements.count)
-        for block in blocks where block.container >= 0 {
-            var weight = Self.weight(of: block)
-            var element = block.container
-            var level = 0
-            while element >= 0 {
-                scores[element] += weight
-                element = Int(document.elements[element].parent)
-                level += 1
-                if level >= 2 { weight *= Self.decay }
-            }
-        }
-        for element in scores.indices where scores[element] > 0 && ArticleHints.isArticleBody(element, in: document) {
+        var scores = decayedScores()
+        for element in scores.indices where scores[element] > 0 && names.isArticleBody(element) {
             scores[element] *= Self.articleBodyBonus
         }
         var best: Int?
@@ -38,11 +28,25 @@ struct MainContent {
         return best
     }
 
-    /// The blocks inside the article's elements, in order, without link lists and boilerplate lines.
+    /// Each element's score: the weights of the blocks of its own and its children in full, those
+    /// further down by `decay` less a level. Children come after their parents, so one pass from
+    /// the end passes each element's sums up: its own blocks (`own`) and, decayed, the rest.
+    private func decayedScores() -> [Double] {
+        var own = [Double](repeating: 0, count: document.elements.count)
+        for block in blocks where block.container >= 0 { own[block.container] += Self.weight(of: block) }
+        var scores = own
+        for element in document.elements.indices.reversed() {
+            let parent = Int(document.elements[element].parent)
+            guard parent >= 0 else { continue }
+            scores[parent] += own[element] + Self.decay * (scores[element] - own[element])
+        }
+        return scores
+    }
+
+    /// The blocks inside the article's elements (disjoint, in document order), in order, without
+    /// link lists and boilerplate lines.
     func articleBlocks(in elements: [Int]) -> [TextBlock] {
-        let ranges = elements.map { $0..<Int(document.elements[$0].end) }
-        return blocks.compactMap { block in
-            guard ranges.contains(where: { $0.contains(block.container) }) else { return nil }
+        elements.flatMap { blocks(in: $0) }.compactMap { block in
             guard block.linkCharacters * 2 <= block.characters else { return nil }
             return block.keepingLines(Self.isArticleText)
         }

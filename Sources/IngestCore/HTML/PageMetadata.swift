@@ -20,8 +20,7 @@ struct PageMetadata {
             switch document.elements[element].tag {
             case .meta: read(meta: element, in: document)
             case .link:
-                if let rel = document.attribute(.rel, of: element),
-                   BoilerplateNames.tokens(of: rel).contains(Array("canonical".utf8)) {
+                if let rel = document.attribute(.rel, of: element), NamePatterns.hasToken(rel, "canonical") {
                     canonicalURL = canonicalURL ?? nonEmpty(document.string(.href, of: element))
                 }
             case .title where documentTitle == nil:

@@ -14,6 +14,9 @@ struct PageSegmenter {
     private var openBlocks: [Int] = []
     private var openLinks = 0
     private var nextRun = 0
+    /// The next element to open, and where the text of the block being built started.
+    private var nextElement = 0
+    private var blockPosition = 0
 
     init(document: HTMLDocument, regions: PageRegions) {
         self.document = document
@@ -24,6 +27,7 @@ struct PageSegmenter {
         let elements = document.elements
         var element = 0
         while element < elements.count {
+            nextElement = element
             appendRuns(before: Int(elements[element].firstRun))
             closeElements(outside: Int(elements[element].parent))
             if regions.isRemoved(element) {
@@ -35,6 +39,7 @@ struct PageSegmenter {
             openElement(element)
             element += 1
         }
+        nextElement = elements.count
         appendRuns(before: document.runs.count)
         closeElements(outside: -1)
         finishBlock()
@@ -45,7 +50,9 @@ struct PageSegmenter {
         while nextRun < limit {
             let run = document.runs[nextRun]
             closeElements(outside: Int(run.element))
+            let wasEmpty = builder.isEmpty
             builder.append(document.bytes(of: nextRun), inLink: openLinks > 0)
+            if wasEmpty && !builder.isEmpty { blockPosition = nextElement }
             nextRun += 1
         }
     }
@@ -81,6 +88,9 @@ struct PageSegmenter {
     private mutating func finishBlock() {
         let container = openBlocks.last ?? -1
         let tag = container >= 0 ? document.elements[container].tag : .other
-        if let block = builder.take(container: container, tag: tag) { found.append(block) }
+        if var block = builder.take(container: container, tag: tag) {
+            block.position = blockPosition
+            found.append(block)
+        }
     }
 }

@@ -6,6 +6,9 @@ struct TextBlock {
     var text: String
     /// The innermost block-level element the text is in.
     var container: Int
+    /// How many elements of the page start before the block's text: the blocks of a page are in
+    /// this order, and a block is inside element `e` only when `e < position <= end of e`.
+    var position: Int = 0
     /// That element's tag.
     var tag: HTMLTag
     /// Characters other than white space, and how many of them are inside links.

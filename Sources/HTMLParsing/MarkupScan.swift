@@ -1,18 +1,38 @@
 import Glibc
 
-/// Removes the bodies of `script` and `style` elements from a page before libxml2 parses it.
+/// One pass over a page before libxml2 parses it: it removes what ingestd never reads, and
+/// measures what would make libxml2 slow.
 ///
-/// They are half the bytes of a typical news page, and libxml2 2.9's HTML parser reads them one
-/// character at a time, which made them half of the parse. Nothing is read from them but JSON-LD
-/// (`type="application/ld+json"`), which is kept. The scan follows what libxml2 does with the same
-/// bytes: a raw-text body ends at the first `</script` or `</style` in any case, comments are
-/// skipped, and a `<script` inside another tag's quoted attribute value is not an element.
-/// Where it is unsure (a tag that never ends), it keeps the rest as it is.
-enum RawTextBodies {
-    /// The bytes with raw-text bodies removed, or nil when there is none to remove.
-    static func stripped(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+/// Removed: the bodies of `script` and `style` elements, half the bytes of a typical news page,
+/// which libxml2 2.9's HTML parser reads one character at a time (they were half of the parse);
+/// JSON-LD (`type="application/ld+json"`) is kept. Comments. And the content of elements whose
+/// text is never article text and which a page's reader never looks into (``skippedContent``:
+/// menus, footers, vector graphics, `<noscript>` fallbacks…): a third of what was left, and a
+/// third of the parse. The scan follows what libxml2 does with the same bytes: a raw-text body
+/// ends at the first `</script` or `</style` in any case, a comment at the first `-->`, a
+/// `<script` inside another tag's quoted attribute value is not an element, and `<script … />`
+/// has no body. The content of a skipped element ends at its first end tag (a menu inside a menu
+/// leaves the outer one's rest, which is still parsed). Where it is unsure (a tag or a body that
+/// never ends), it keeps the rest as it is.
+///
+/// Measured: libxml2 compares each attribute of a tag with every earlier one, so a tag with
+/// 100,000 attributes takes minutes; ``attributeWork`` is the sum over tags of the square of
+/// their attribute count.
+struct MarkupScan {
+    /// Elements whose content is removed: all of them are left out of articles whatever they hold
+    /// (``HTMLTag``'s never-content elements in the core), and none holds what a page says of itself.
+    static let skippedContent = ["svg", "math", "noscript", "template", "nav", "footer", "select", "iframe",
+                                 "object", "video", "audio", "canvas"]
+
+    /// The page without raw-text bodies, comments and skipped content; nil when there was nothing to remove.
+    private(set) var stripped: [UInt8]?
+    private(set) var attributeWork = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
         var scanner = Scanner(bytes: bytes)
-        return scanner.run()
+        scanner.run()
+        stripped = scanner.removedAny ? scanner.output : nil
+        attributeWork = scanner.attributeWork
     }
 
     private struct Scanner {
@@ -21,32 +41,37 @@ enum RawTextBodies {
         /// Bytes before this offset are in `output` (once something has been removed).
         var copied = 0
         var removedAny = false
+        var attributeWork = 0
 
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-        mutating func run() -> [UInt8]? {
+        mutating func run() {
             var offset = 0
             while let open = nextByte(UInt8(ascii: "<"), from: offset) {
                 offset = step(at: open)
             }
-            guard removedAny else { return nil }
-            output.append(contentsOf: bytes[copied...])
-            return output
+            if removedAny { output.append(contentsOf: bytes[copied...]) }
         }
 
         /// Handles the markup at `open` (a `<`) and returns where scanning goes on.
         private mutating func step(at open: Int) -> Int {
             if matches("!--", at: open + 1) {
                 guard let end = find("-->", from: open + 4) else { return bytes.count }
+                remove(from: open, to: end + 3)
                 return end + 3
             }
             guard open + 1 < bytes.count, isLetter(bytes[open + 1]) else { return open + 1 }
             let nameEnd = endOfName(from: open + 1)
-            guard let (tagEnd, selfClosing) = endOfTag(from: nameEnd) else { return bytes.count }
-            let name = Self.rawTextName(bytes[(open + 1)..<nameEnd])
-            guard let name, !selfClosing else { return tagEnd + 1 }
-            guard let close = findEndTag(name, from: tagEnd + 1) else { return bytes.count }
-            if !isJSONLD(bytes[nameEnd..<tagEnd]) { remove(from: tagEnd + 1, to: close) }
+            guard let tag = endOfTag(from: nameEnd) else { return bytes.count }
+            attributeWork += tag.attributes * tag.attributes
+            guard !tag.selfClosing, let (name, isRawText) = Self.removableName(bytes[(open + 1)..<nameEnd]) else {
+                return tag.end + 1
+            }
+            guard let close = findEndTag(name, from: tag.end + 1) else {
+                // libxml2 reads an unclosed script to the end; an unclosed menu is parsed as usual.
+                return isRawText ? bytes.count : tag.end + 1
+            }
+            if !(isRawText && isJSONLD(bytes[nameEnd..<tag.end])) { remove(from: tag.end + 1, to: close) }
             return close
         }
 
@@ -60,34 +85,48 @@ enum RawTextBodies {
             copied = end
         }
 
-        /// `script` or `style` when `name` is one of them, in any case.
-        private static func rawTextName(_ name: Slice<UnsafeRawBufferPointer>) -> [UInt8]? {
-            for candidate in [scriptName, styleName] where name.count == candidate.count {
-                if zip(name, candidate).allSatisfy({ $0 | 0x20 == $1 }) { return candidate }
+        /// The lowercase name when `name` (in any case) is one whose content is removed, and
+        /// whether it is `script` or `style`, whose content libxml2 reads as raw text.
+        private static func removableName(_ name: Slice<UnsafeRawBufferPointer>) -> ([UInt8], isRawText: Bool)? {
+            guard let first = name.first, removableFirstBytes.contains(first | 0x20) else { return nil }
+            for candidate in rawTextNames + skippedNames where name.count == candidate.count {
+                if zip(name, candidate).allSatisfy({ $0 | 0x20 == $1 }) { return (candidate, rawTextNames.contains(candidate)) }
             }
             return nil
         }
 
-        private static let scriptName = Array("script".utf8)
-        private static let styleName = Array("style".utf8)
+        private static let rawTextNames = ["script", "style"].map { Array($0.utf8) }
+        private static let skippedNames = MarkupScan.skippedContent.map { Array($0.utf8) }
+        private static let removableFirstBytes = Set((rawTextNames + skippedNames).map { $0[0] })
 
-        /// The offset of the `>` that ends a start tag whose name ends at `offset`, and whether
-        /// the tag closes itself (`/>`, which libxml2 honours for every element). Attributes are
-        /// read as libxml2 reads them: a value quoted with `"` or `'` runs to the same quote, an
-        /// unquoted one to white space or `>`.
-        private func endOfTag(from offset: Int) -> (end: Int, selfClosing: Bool)? {
+        /// The offset of the `>` that ends a start tag whose name ends at `offset`, whether the
+        /// tag closes itself (`/>`, which libxml2 honours for every element), and how many
+        /// attributes it has. Attributes are read as libxml2 reads them: a value quoted with `"`
+        /// or `'` runs to the same quote, an unquoted one to white space or `>`.
+        private func endOfTag(from offset: Int) -> (end: Int, selfClosing: Bool, attributes: Int)? {
             var index = offset
+            var attributes = 0
+            var inName = false
             while index < bytes.count {
-                switch bytes[index] {
+                let byte = bytes[index]
+                switch byte {
                 case UInt8(ascii: ">"):
-                    return (index, false)
+                    return (index, false, attributes)
                 case UInt8(ascii: "/") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: ">"):
-                    return (index + 1, true)
+                    return (index + 1, true, attributes)
                 case UInt8(ascii: "="):
                     index = endOfValue(from: index + 1)
+                    inName = false
+                    continue
                 default:
-                    index += 1
+                    if isSpace(byte) {
+                        inName = false
+                    } else if !inName {
+                        inName = true
+                        attributes += 1
+                    }
                 }
+                index += 1
             }
             return nil
         }
