@@ -13,7 +13,8 @@ struct Parse: ParsableCommand {
             and prints the record a new, empty journal would get for it, one JSON line per file, in \
             the order given: the title, body and metadata extracted from a web page, the id, or the \
             reason for a rejection. A file that repeats an earlier one on the command line is its \
-            duplicate, as it would be in the journal. Exit status 1 when a file is rejected.
+            duplicate, as it would be in the journal. Exit status 1 when a file is rejected or \
+            cannot be read.
 
             Examples:
               ingestd parse page.html
@@ -34,14 +35,17 @@ struct Parse: ParsableCommand {
 
     func run() throws {
         var ingestor = Ingestor()
-        var rejected = false
+        var failed = false
         for file in files {
-            guard let analysis = analyse(file) else { continue }
+            guard let analysis = analyse(file) else {
+                failed = true
+                continue
+            }
             let record = ingestor.record(for: analysis, time: Self.now())
-            if record.event == .rejected { rejected = true }
+            if record.event == .rejected { failed = true }
             FileHandle.standardOutput.write(Data(record.jsonLine()))
         }
-        if rejected { throw ExitCode.failure }
+        if failed { throw ExitCode.failure }
     }
 
     /// The file read through the daemon's reader, from its directory; nil when it does not exist.

@@ -92,5 +92,53 @@ extension EndToEnd {
             #expect(harness.daemon?.process.isRunning == true)
             #expect(await harness.stop() == 0)
         }
+
+        /// Web pages that are broken, hostile or not articles: one record each, with a reason
+        /// when rejected, and the daemon goes on. --max-bytes is raised so that a 30 MB page is read.
+        @Test func hostileWebPagesAreHandledAndNothingStalls() async throws {
+            let harness = try DaemonHarness(arguments: ["--max-bytes", String(64 * 1024 * 1024)])
+            try await harness.start()
+            let paragraphs = Seeds.text(4).split(separator: "\n").filter { $0.count > 80 }.map { "<p>\($0)</p>" }.joined()
+            var random = SeededGenerator(seed: 11)
+
+            try harness.dropByRename(Array("<html><body><div><p>\(Seeds.text(4).split(separator: "\n").filter { $0.count > 80 }.joined(separator: "<p>"))<div><span>".utf8), as: "unclosed.html")
+            try harness.dropByRename(Array((String(repeating: "<div>", count: 100_000) + paragraphs).utf8), as: "deep.html")
+            var entities = #"<!ENTITY lol "lol">"#
+            for level in 1...9 { entities += "<!ENTITY lol\(level) \"\(String(repeating: level == 1 ? "&lol;" : "&lol\(level - 1);", count: 10))\">" }
+            try harness.dropByRename(Array("<!DOCTYPE html [\(entities)]><html><body><p>&lol9;</p>\(paragraphs)</body></html>".utf8), as: "entity-bomb.html")
+            let section = "<div class=\"para\">\(paragraphs)</div>"
+            let sections = 30_000_000 / section.utf8.count + 1
+            try harness.dropByRename(Array(("<html><body><article>" + String(repeating: section, count: sections) + "</article></body></html>").utf8), as: "large.html")
+            try harness.dropByRename([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + (0..<8192).map { _ in UInt8.random(in: 0...255, using: &random) }, as: "photo.html")
+            try harness.dropByRename(Array(("<html><body><div " + (0..<100_000).map { "a\($0)=1" }.joined(separator: " ") + ">\(paragraphs)</div></body></html>").utf8), as: "attributes.html")
+            try harness.dropByRename(Array(("<html><body>" + String(repeating: "<span>", count: 100_000) + String(repeating: "</x>", count: 100_000) + paragraphs).utf8), as: "end-tags.html")
+            try harness.dropByRename(Array(("<!doctype html><html><body><ul>" + (1...40).map { "<li><a href=\"/n/\($0)\">عنوان الخبر رقم \($0) في الصفحة الرئيسية</a></li>" }.joined() + "</ul></body></html>").utf8), as: "home.html")
+            try harness.dropByRename(Array("<!doctype html><html><head><script src=\"/app.js\"></script></head><body><div id=\"root\"></div></body></html>".utf8), as: "app")
+
+            try harness.dropByRename(Seeds.bytes(4), as: "after-the-pages.txt")
+            _ = try await harness.records(through: "after-the-pages.txt")
+            let records = try JournalLines.read(harness.journal)
+            var byFile: [String: [JournalLines.Record]] = [:]
+            for record in records { byFile[record.string("file") ?? "?", default: []].append(record) }
+            func only(_ file: String) -> JournalLines.Record? {
+                #expect(byFile[file]?.count == 1, "\(file) should have exactly one record")
+                return byFile[file]?.first
+            }
+            #expect(only("unclosed.html")?.string("event") == "article")
+            #expect(only("deep.html")?.string("event") == "article")
+            #expect(only("entity-bomb.html")?.string("event") == "article")
+            #expect((only("entity-bomb.html")?.int("bytes") ?? 0) < 10_000)
+            #expect(only("large.html")?.string("event") == "article")
+            #expect((only("large.html")?.int("bytes") ?? 0) > 30_000_000)
+            #expect(only("photo.html")?.string("reason") == Rejection.binary.reason)
+            #expect(only("attributes.html")?.string("reason")?.contains("thousands of attributes") == true)
+            #expect(only("end-tags.html")?.string("reason")?.contains("end tags that close nothing") == true)
+            #expect(only("home.html")?.string("reason") == Rejection.noArticleInHTML.reason)
+            #expect(only("app")?.string("reason") == Rejection.noArticleInHTML.reason)
+            #expect(only("after-the-pages.txt")?.string("event") == "article")
+            #expect(harness.journalProblem() == nil)
+            #expect(harness.daemon?.process.isRunning == true)
+            #expect(await harness.stop() == 0)
+        }
     }
 }

@@ -52,7 +52,26 @@ prepare_rootfs() {
     mkdir -p "$rootfs/opt/e2e/seeds"
     cp "$deb" "$rootfs/opt/e2e/ingestd.deb"
     cp "$repo"/seeds/*.txt "$rootfs/opt/e2e/seeds/"
+    make_pages "$rootfs/opt/e2e/pages"
     chmod -R a+rX "$rootfs/opt/e2e"
+}
+
+# Two web pages: seed 004 inside a news site's page (UTF-8), and an English page in Windows-1252,
+# which libxml2 converts through iconv inside the service's sandbox.
+make_pages() {
+    mkdir -p "$1"
+    local seed title
+    seed=$(ls "$repo"/seeds/004_*.txt)
+    title=$(head -1 "$seed")
+    {
+        printf '<!DOCTYPE html><html lang="ar"><head><meta charset="utf-8"><title>%s | البيان</title>' "$title"
+        printf '<meta property="og:site_name" content="البيان"></head><body><nav><a href="/">الرئيسية</a> <a href="/world">عربي ودولي</a></nav>'
+        printf '<article><h1>%s</h1>' "$title"
+        sed '1d; /^[[:space:]]*$/d; s|.*|<p>&</p>|' "$seed"
+        printf '</article><footer><p>جميع الحقوق محفوظة</p></footer></body></html>\n'
+    } >"$1/004.html"
+    printf '%s' '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><title>Café talks between the two sides go on through the night - Example News</title></head><body><div class="story"><p>“The talks went on all night,” said the mediator, who asked not to be named because the meetings were private.</p><p>Both sides agreed to meet again next week in the same café near the old town square.</p></div></body></html>' \
+        | iconv -f UTF-8 -t WINDOWS-1252 >"$1/cafe-talks"
 }
 
 boot() {
@@ -129,6 +148,15 @@ check "NRestarts went up" test "$(show NRestarts)" -gt "$restarts"
 check "all 65 files journaled after the kill" wait_for 30 journal_has 65
 check "exactly one record per file" test "$(inside cat /var/lib/ingestd/journal.jsonl | jq -r .file | sort | uniq -d | wc -l)" = 0
 check "ingestd verify accepts the journal" inside ingestd verify --journal /var/lib/ingestd/journal.jsonl
+
+# Web pages: the article read out of the page, the same id as the text file it holds.
+record_of() { inside jq -c "select(.file == \"$1\")" /var/lib/ingestd/journal.jsonl; }
+check "a producer can drop web pages" as_producer sh -c 'cp /opt/e2e/pages/004.html /opt/e2e/pages/cafe-talks /var/spool/ingestd/inbox/'
+check "both pages are journaled" wait_for 20 journal_has 67
+check "the page holding seed 004 is a duplicate of it" test "$(record_of 004.html | jq -r .event)" = duplicate
+check "the Windows-1252 page without an extension is an article" test "$(record_of cafe-talks | jq -r .event)" = article
+check "its text was converted from Windows-1252" sh -c "nsenter -t $container -a jq -r 'select(.file == \"cafe-talks\") | .body' /var/lib/ingestd/journal.jsonl | grep -q '“The talks went on all night,” said'"
+check "ingestd parse prints a page's record" sh -c "nsenter -t $container -a ingestd parse /opt/e2e/pages/cafe-talks | jq -e '.title == \"Café talks between the two sides go on through the night\"' >/dev/null"
 
 # A stopped (SIGSTOP) daemon misses its watchdog pings and is killed and restarted.
 inside mkdir -p /etc/systemd/system/ingestd.service.d
