@@ -64,12 +64,8 @@ extension EndToEnd {
             _ = try await harness.records(through: "after-all-that.txt")
             try await Task.sleep(for: .milliseconds(300))
             let records = try JournalLines.read(harness.journal)
-            var byFile: [String: [JournalLines.Record]] = [:]
-            for record in records { byFile[record.string("file") ?? "?", default: []].append(record) }
-            func only(_ file: String) -> JournalLines.Record? {
-                #expect(byFile[file]?.count == 1, "\(file) should have exactly one record")
-                return byFile[file]?.first
-            }
+            let byFile = RecordsByFile(records)
+            let only = byFile.only
             #expect(only("random.bin")?.string("event") == "rejected")
             #expect(only("utf16-no-bom.txt")?.string("reason") == Rejection.utf16WithoutBOM.reason)
             #expect(only("nested.json")?.string("reason")?.contains("not valid JSON") == true)
@@ -87,7 +83,7 @@ extension EndToEnd {
             #expect(Data(base64Encoded: odd.string("file_bytes") ?? "").map(Array.init) == oddName)
             #expect(odd.string("event") == "article")
 
-            #expect((0..<100).allSatisfy { (byFile["gone-\($0).txt"]?.count ?? 0) <= 1 })
+            #expect((0..<100).allSatisfy { byFile.count("gone-\($0).txt") <= 1 })
             #expect(harness.journalProblem() == nil)
             #expect(harness.daemon?.process.isRunning == true)
             #expect(await harness.stop() == 0)
@@ -118,12 +114,8 @@ extension EndToEnd {
             try harness.dropByRename(Seeds.bytes(4), as: "after-the-pages.txt")
             _ = try await harness.records(through: "after-the-pages.txt")
             let records = try JournalLines.read(harness.journal)
-            var byFile: [String: [JournalLines.Record]] = [:]
-            for record in records { byFile[record.string("file") ?? "?", default: []].append(record) }
-            func only(_ file: String) -> JournalLines.Record? {
-                #expect(byFile[file]?.count == 1, "\(file) should have exactly one record")
-                return byFile[file]?.first
-            }
+            let byFile = RecordsByFile(records)
+            let only = byFile.only
             #expect(only("unclosed.html")?.string("event") == "article")
             #expect(only("deep.html")?.string("event") == "article")
             #expect(only("entity-bomb.html")?.string("event") == "article")
@@ -140,5 +132,22 @@ extension EndToEnd {
             #expect(harness.daemon?.process.isRunning == true)
             #expect(await harness.stop() == 0)
         }
+    }
+}
+
+/// A journal's records by file.
+private struct RecordsByFile {
+    private var byFile: [String: [JournalLines.Record]] = [:]
+
+    init(_ records: [JournalLines.Record]) {
+        for record in records { byFile[record.string("file") ?? "?", default: []].append(record) }
+    }
+
+    func count(_ file: String) -> Int { byFile[file]?.count ?? 0 }
+
+    /// The record of `file`, which must have exactly one.
+    func only(_ file: String) -> JournalLines.Record? {
+        #expect(count(file) == 1, "\(file) should have exactly one record")
+        return byFile[file]?.first
     }
 }
