@@ -28,7 +28,7 @@ extension IngestBench {
         if let reference {
             table.append(("trafilatura \(reference.version) on the same pages, one core", "\(Int(reference.trafilatura)) pages/s", ""))
             table.append(("lxml's parse alone on the same pages", "\(Int(reference.lxml)) pages/s", ""))
-            table.append(("ingestd extraction / trafilatura", format(rate / reference.trafilatura), "≥ 10"))
+            table.append(("ingestd extraction / trafilatura", String(format: "%.1f", rate / reference.trafilatura), "≥ 10"))
         }
         try measureHTMLBurst(options, work: work, pages: pages, into: &table)
     }
@@ -99,7 +99,7 @@ extension IngestBench {
         }
         sync()
         let hashRate = try sha256sumRate(staging, count: options.htmlFiles)
-        let burst = try burstThroughput(options, work: work, staging: staging, count: options.htmlFiles)
+        let burst = try burstThroughput(options, work: work, staging: staging, count: options.htmlFiles, name: "html-burst")
         progress("html burst: \(Int(burst.rate)) pages/s; sha256sum: \(Int(hashRate)) files/s")
         table.append(("web pages: burst of \(options.htmlFiles) pages journaled durably", "\(Int(burst.rate)) pages/s", ""))
         table.append(("sha256sum on the same pages", "\(Int(hashRate)) files/s", ""))

@@ -120,10 +120,11 @@ struct IngestBench {
         return Double(count) / best
     }
 
-    static func burstThroughput(_ options: Options, work: String, staging: String, count: Int, arguments: [String] = [])
-        throws -> (rate: Double, seconds: Double, peakRSSKB: Int)
+    /// `name` tells the state directory apart from other bursts' in the same run.
+    static func burstThroughput(_ options: Options, work: String, staging: String, count: Int, arguments: [String] = [],
+                                name: String = "burst") throws -> (rate: Double, seconds: Double, peakRSSKB: Int)
     {
-        let state = work + "/burst" + arguments.joined()
+        let state = work + "/" + name + arguments.joined()
         let (daemon, _) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: work + "/burst.sock",
                                                 arguments: arguments)
         defer { daemon.stop() }

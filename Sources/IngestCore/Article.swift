@@ -4,7 +4,7 @@ public struct Article: Sendable, Equatable {
     public var title: String
     /// The text after the heading, boilerplate lines removed, paragraphs separated by blank lines.
     public var body: String
-    /// Passed through from a JSON input; empty for text files.
+    /// Passed through from a JSON input, or read from a web page; empty for text files.
     public var metadata: ArticleMetadata
 
     public init(title: String, body: String, metadata: ArticleMetadata = ArticleMetadata()) {
@@ -42,7 +42,8 @@ public struct Article: Sendable, Equatable {
     public var canonicalText: [UInt8] { CanonicalText.canonicalForm(joining: [title, body]).text }
 }
 
-/// Fields of a JSON input that are passed through to the journal record unchanged.
+/// Where an article comes from, by whom and when: fields of a JSON input passed through to the
+/// journal record unchanged, or what a web page says of itself (see ``HTMLArticleParser``).
 public struct ArticleMetadata: Sendable, Equatable {
     public var source: String?
     public var url: String?

@@ -52,6 +52,24 @@ struct MainContent {
         }
     }
 
+    /// The blocks inside `element`: found by their position among the blocks between it and its
+    /// end, without a pass over all of them (a page may have thousands of siblings).
+    func blocks(in element: Int) -> [TextBlock] {
+        let end = Int(document.elements[element].end)
+        let first = firstBlock(atOrAfter: element + 1), last = firstBlock(atOrAfter: end + 1)
+        return blocks[first..<last].filter { (element..<end).contains($0.container) }
+    }
+
+    /// The index of the first block whose position is at least `position`.
+    private func firstBlock(atOrAfter position: Int) -> Int {
+        var low = 0, high = blocks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if blocks[middle].position < position { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
     private static let decay = 0.8
     private static let articleBodyBonus = 1.25
 

@@ -14,7 +14,6 @@ struct TextBlock {
     /// Characters other than white space, and how many of them are inside links.
     var characters: Int
     var linkCharacters: Int
-    var words: Int
     /// The same counts for each line (`text` has a newline between lines), and how many links start in it.
     var lines: [LineCounts] = []
 
@@ -49,7 +48,6 @@ struct TextBlockBuilder {
     private(set) var bytes: [UInt8] = []
     private(set) var characters = 0
     private(set) var linkCharacters = 0
-    private(set) var words = 0
     private var pendingSpace = false
     private var pendingLineBreak = false
     /// Counts of the lines before the current one, and where the current one's counts start.
@@ -106,7 +104,6 @@ struct TextBlockBuilder {
         } else if !bytes.isEmpty {
             bytes.append(0x20)
         }
-        words += 1
         pendingSpace = false
         pendingLineBreak = false
     }
@@ -123,6 +120,6 @@ struct TextBlockBuilder {
         guard !bytes.isEmpty else { return nil }
         finishLine()
         return TextBlock(text: String(decoding: bytes, as: UTF8.self), container: container, tag: tag,
-                         characters: characters, linkCharacters: linkCharacters, words: words, lines: lines)
+                         characters: characters, linkCharacters: linkCharacters, lines: lines)
     }
 }
