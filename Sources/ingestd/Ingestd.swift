@@ -10,14 +10,16 @@ struct Ingestd: AsyncParsableCommand {
         abstract: "Watch an inbox directory and journal every news article dropped into it.",
         discussion: """
             ingestd parses each file dropped into the inbox (text in UTF-8, UTF-16 or Windows-1256, \
-            or a .json article object), removes duplicates by a content hash of the canonical text, \
-            appends one JSON line per file to the journal, and moves the file to processed/ or rejected/.
+            a .json article object, or a web page, whose article is read out of the page), removes \
+            duplicates by a content hash of the canonical text, appends one JSON line per file to the \
+            journal, and moves the file to processed/ or rejected/.
 
             Examples:
               ingestd run --state-dir ./var/ingestd
               cp article.txt ./var/ingestd/inbox/
               tail -F ./var/ingestd/journal.jsonl | jq .
               ingestd id article.txt
+              ingestd parse page.html
               ingestd similar article.txt
             """,
         version: version,

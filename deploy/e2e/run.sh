@@ -150,12 +150,13 @@ check "exactly one record per file" test "$(inside cat /var/lib/ingestd/journal.
 check "ingestd verify accepts the journal" inside ingestd verify --journal /var/lib/ingestd/journal.jsonl
 
 # Web pages: the article read out of the page, the same id as the text file it holds.
-record_of() { inside jq -c "select(.file == \"$1\")" /var/lib/ingestd/journal.jsonl; }
+record_of() { inside cat /var/lib/ingestd/journal.jsonl | jq -c "select(.file == \"$1\")"; }
 check "a producer can drop web pages" as_producer sh -c 'cp /opt/e2e/pages/004.html /opt/e2e/pages/cafe-talks /var/spool/ingestd/inbox/'
 check "both pages are journaled" wait_for 20 journal_has 67
 check "the page holding seed 004 is a duplicate of it" test "$(record_of 004.html | jq -r .event)" = duplicate
 check "the Windows-1252 page without an extension is an article" test "$(record_of cafe-talks | jq -r .event)" = article
-check "its text was converted from Windows-1252" sh -c "nsenter -t $container -a jq -r 'select(.file == \"cafe-talks\") | .body' /var/lib/ingestd/journal.jsonl | grep -q '“The talks went on all night,” said'"
+cafe_body=$(record_of cafe-talks | jq -r .body)
+check "its text was converted from Windows-1252" grep -q '“The talks went on all night,” said' <<<"$cafe_body"
 check "ingestd parse prints a page's record" sh -c "nsenter -t $container -a ingestd parse /opt/e2e/pages/cafe-talks | jq -e '.title == \"Café talks between the two sides go on through the night\"' >/dev/null"
 
 # A stopped (SIGSTOP) daemon misses its watchdog pings and is killed and restarted.

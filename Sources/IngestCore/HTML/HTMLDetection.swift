@@ -18,6 +18,12 @@ public enum HTMLDetection {
 
     /// Whether the start of the file opens an HTML document.
     static func opensHTMLDocument(_ bytes: [UInt8]) -> Bool {
+        // Nearly every text file starts with a letter: answered without copying anything.
+        let utf8Start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let isUTF16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
+        if !isUTF16, let first = bytes[utf8Start...].first(where: { !isSpace($0) }), first != UInt8(ascii: "<") {
+            return false
+        }
         var head = asciiPrefix(bytes)[...]
         while true {
             head = head.drop(while: isSpace)
