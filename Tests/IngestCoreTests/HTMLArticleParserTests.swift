@@ -1,3 +1,4 @@
+import Foundation
 @testable import IngestCore
 import IngestTestSupport
 import Testing
@@ -94,6 +95,28 @@ import Testing
     @Test func tableCellsAreBlocks() throws {
         let html = page(body: "<div>\(articleParagraphs)<table><tr><td>حلب</td><td>12</td></tr><tr><th>إدلب</th><td>7</td></tr></table></div>")
         #expect(try parse(html).get().body.hasSuffix("\n\nحلب\n\n12\n\nإدلب\n\n7"))
+    }
+
+    /// News items whose text is mostly links read like a menu, unless the page states them as its
+    /// article body: in JSON-LD, or in hidden microdata.
+    @Test func theBodyThePageStatesVouchesForBlocksFullOfLinks() throws {
+        let items = [
+            "The attorney general is investigating the company amid layoffs, according to two people familiar with it.",
+            "The chief executive is stepping down in May and will hand over the reins to the chief operating officer.",
+            "A new game is finally coming out after twelve years of waiting, but the catch is that it needs a headset.",
+        ]
+        let list = "<ul>" + items.map { "<li><a href=\"/a\">\($0.dropLast(30))</a>\($0.suffix(30))</li>" }.joined() + "</ul>"
+        let intro = "<p>Good morning! This is the news you need to know this Tuesday, in a few lines each.</p>"
+        let stated = (["Good morning! This is the news you need to know this Tuesday, in a few lines each."] + items).joined(separator: "\n")
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: ["@type": "NewsArticle", "articleBody": stated]), as: UTF8.self)
+        let expected = ([intro.dropFirst(3).dropLast(4)] + items.map { $0[...] }).joined(separator: "\n\n")
+
+        let plain = try parse(page(body: "<div>\(intro)\(list)</div>")).get()
+        #expect(plain.body == String(intro.dropFirst(3).dropLast(4)))
+        let withLinkedData = try parse(page(head: "<script type=\"application/ld+json\">\(json)</script>", body: "<div>\(intro)\(list)</div>")).get()
+        #expect(withLinkedData.body == expected)
+        let hidden = "<div style=\"display:none\"><div itemprop=\"articleBody\">\(stated)</div></div>"
+        #expect(try parse(page(body: "<div>\(intro)\(list)</div>\(hidden)")).get().body == expected)
     }
 
     // MARK: - Titles

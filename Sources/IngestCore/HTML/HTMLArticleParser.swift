@@ -15,8 +15,9 @@ public enum HTMLArticleParser {
         if let limit = document.limitReached { return .failure(.htmlTooCostly(limit)) }
         let metadata = PageMetadata(document: document)
         let names = ElementNames(document: document)
-        guard let (container, blocks) = mainText(of: document, names: names, byName: true)
-            ?? mainText(of: document, names: names, byName: false) else {
+        let stated = statedBody(metadata, in: document)
+        guard let (container, blocks) = mainText(of: document, names: names, stated: stated, byName: true)
+            ?? mainText(of: document, names: names, stated: stated, byName: false) else {
             return .failure(.noArticleInHTML)
         }
         let title = PageTitle(metadata: metadata, document: document, container: container).title
@@ -30,12 +31,31 @@ public enum HTMLArticleParser {
 
     /// The article's element and its blocks. Without `byName`, class names and ids are not used
     /// to leave parts out: the second try when they left out everything.
-    private static func mainText(of document: HTMLDocument, names: ElementNames, byName: Bool) -> (Int, [TextBlock])? {
+    private static func mainText(of document: HTMLDocument, names: ElementNames, stated: StatedBody?, byName: Bool)
+        -> (Int, [TextBlock])?
+    {
         var segmenter = PageSegmenter(document: document, regions: PageRegions(document: document, names: byName ? names : nil))
-        let main = MainContent(document: document, names: names, blocks: segmenter.blocks())
+        var blocks = segmenter.blocks()
+        if let stated {
+            for index in blocks.indices { blocks[index].isStated = stated.holds(blocks[index]) }
+        }
+        let main = MainContent(document: document, names: names, blocks: blocks)
         guard let container = main.container() else { return nil }
-        let blocks = main.articleBlocks(in: main.continuation(of: container))
-        return blocks.isEmpty ? nil : (container, blocks)
+        let article = main.articleBlocks(in: main.continuation(of: container))
+        return article.isEmpty ? nil : (container, article)
+    }
+
+    /// The article body the page states: JSON-LD's, else the text of an `itemprop="articleBody"`
+    /// element the page does not show (a visible one is read as part of the page).
+    private static func statedBody(_ metadata: PageMetadata, in document: HTMLDocument) -> StatedBody? {
+        if let body = StatedBody(metadata.linkedData.articleBody) { return body }
+        guard let element = metadata.microdataArticleBody else { return nil }
+        var ancestor = element
+        while ancestor >= 0 {
+            if PageRegions.isNeverContent(ancestor, in: document) { return StatedBody(document.textContent(of: element)) }
+            ancestor = Int(document.elements[ancestor].parent)
+        }
+        return nil
     }
 
     /// The blocks one per line, paragraphs apart; a heading that repeats the title is dropped.

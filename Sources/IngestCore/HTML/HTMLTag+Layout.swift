@@ -15,7 +15,7 @@ extension HTMLTag {
         .svg, .math, .canvas, .iframe, .frame, .frameset, .noframes, .object, .embed, .applet, .param,
         .video, .audio, .source, .track, .picture, .img, .map, .area,
         .input, .button, .select, .option, .optgroup, .textarea, .datalist, .output, .progress, .meter, .label,
-        .nav, .aside, .footer, .dialog, .menu, .search, .figure, .figcaption,
+        .nav, .aside, .footer, .dialog, .menu, .search, .figure, .figcaption, .header,
     ]
 
     private static let blockTags: [HTMLTag] = [

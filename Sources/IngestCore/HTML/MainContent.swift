@@ -47,6 +47,7 @@ struct MainContent {
     /// link lists and boilerplate lines.
     func articleBlocks(in elements: [Int]) -> [TextBlock] {
         elements.flatMap { blocks(in: $0) }.compactMap { block in
+            if block.isStated { return block.keepingLines { line, _ in !HTMLBoilerplate.isBoilerplate(line) } }
             guard block.linkCharacters * 2 <= block.characters else { return nil }
             return block.keepingLines(Self.isArticleText)
         }
@@ -77,6 +78,7 @@ struct MainContent {
     /// little less than nothing. Otherwise its length, less two and a half times its links.
     static func weight(of block: TextBlock) -> Double {
         let characters = Double(block.characters), links = Double(block.linkCharacters)
+        if block.isStated { return characters }
         if block.linkDensity > 0.5 { return -characters }
         if block.characters < 40 { return -0.25 * characters - links }
         return characters - 2.5 * links

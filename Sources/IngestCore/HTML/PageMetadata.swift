@@ -14,6 +14,9 @@ struct PageMetadata {
     var publishedTime: String?
     var author: String?
     var linkedData = LinkedDataArticle()
+    /// The first `itemprop="articleBody"` element: schema.org microdata, which some pages keep
+    /// hidden beside the article they show.
+    var microdataArticleBody: Int?
 
     init(document: HTMLDocument) {
         for element in document.elements.indices {
@@ -30,6 +33,10 @@ struct PageMetadata {
                     linkedData = LinkedDataArticle(json: document.textContent(of: element))
                 }
             default: break
+            }
+            if microdataArticleBody == nil, let itemprop = document.attribute(.itemprop, of: element),
+               NamePatterns.hasToken(itemprop, "articlebody") {
+                microdataArticleBody = element
             }
         }
     }

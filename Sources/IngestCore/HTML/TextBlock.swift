@@ -6,11 +6,13 @@ struct TextBlock {
     var text: String
     /// The innermost block-level element the text is in.
     var container: Int
+    /// That element's tag.
+    var tag: HTMLTag
     /// How many elements of the page start before the block's text: the blocks of a page are in
     /// this order, and a block is inside element `e` only when `e < position <= end of e`.
     var position: Int = 0
-    /// That element's tag.
-    var tag: HTMLTag
+    /// Whether the article body the page states in its JSON-LD holds the block's words.
+    var isStated = false
     /// Characters other than white space, and how many of them are inside links.
     var characters: Int
     var linkCharacters: Int
@@ -119,7 +121,7 @@ struct TextBlockBuilder {
         defer { self = TextBlockBuilder() }
         guard !bytes.isEmpty else { return nil }
         finishLine()
-        return TextBlock(text: String(decoding: bytes, as: UTF8.self), container: container, tag: tag,
+        return TextBlock(text: String(decoding: bytes, as: UTF8.self), container: container, tag: tag, position: 0,
                          characters: characters, linkCharacters: linkCharacters, lines: lines)
     }
 }
