@@ -43,8 +43,8 @@ struct MainContent {
         return scores
     }
 
-    /// The blocks inside the article's elements (disjoint, in document order), in order, without
-    /// link lists and boilerplate lines.
+    /// The blocks inside the article's elements (disjoint, in document order), without link lists
+    /// and boilerplate lines; a block the page states as its body keeps its links.
     func articleBlocks(in elements: [Int]) -> [TextBlock] {
         elements.flatMap { blocks(in: $0) }.compactMap { block in
             if block.isStated { return block.keepingLines { line, _ in !HTMLBoilerplate.isBoilerplate(line) } }
@@ -74,8 +74,9 @@ struct MainContent {
     private static let decay = 0.8
     private static let articleBodyBonus = 1.25
 
-    /// Mostly links: minus its length. Short (under 40 characters: a label, a byline, a date): a
-    /// little less than nothing. Otherwise its length, less two and a half times its links.
+    /// Stated by the page as its body: its length. Mostly links: minus its length. Short (under 40
+    /// characters: a label, a byline, a date): a little less than nothing. Otherwise its length,
+    /// less two and a half times its links.
     static func weight(of block: TextBlock) -> Double {
         let characters = Double(block.characters), links = Double(block.linkCharacters)
         if block.isStated { return characters }

@@ -68,7 +68,6 @@ struct PageSegmenter {
             builder.noteLink()
         }
         if tag == .br { builder.appendLineBreak() }
-        if tag == .td || tag == .th { builder.appendSpace() }
         open.append(element)
     }
 

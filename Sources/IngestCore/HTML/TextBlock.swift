@@ -11,7 +11,7 @@ struct TextBlock {
     /// How many elements of the page start before the block's text: the blocks of a page are in
     /// this order, and a block is inside element `e` only when `e < position <= end of e`.
     var position: Int = 0
-    /// Whether the article body the page states in its JSON-LD holds the block's words.
+    /// Whether the article body the page states (see ``StatedBody``) holds the block's words.
     var isStated = false
     /// Characters other than white space, and how many of them are inside links.
     var characters: Int
@@ -60,11 +60,6 @@ struct TextBlockBuilder {
     private var linksStarting = 0
 
     var isEmpty: Bool { bytes.isEmpty }
-
-    /// A boundary between words that is not white space in the page, such as between table cells.
-    mutating func appendSpace() {
-        pendingSpace = true
-    }
 
     /// A link starts.
     mutating func noteLink() {
