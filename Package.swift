@@ -12,12 +12,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // Pure core: parsing, canonical text, hashing, dedup index, journal records. No I/O.
         .target(
             name: "IngestCore",
-            dependencies: ["HTMLParsing", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "HTMLParsing",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
         // libxml2's HTML parser behind one Swift type (HTMLDocument). No I/O: it parses bytes.
         .systemLibrary(
@@ -33,6 +38,7 @@ let package = Package(
             dependencies: [
                 "IngestCore",
                 "CIngestShims",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -42,6 +48,7 @@ let package = Package(
             dependencies: [
                 "IngestCore",
                 "IngestIO",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <string.h>
 #include "CIngestShims.h"
 
 int cingest_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
@@ -37,4 +39,11 @@ int cingest_fix_mmap_threshold(int bytes) {
     /* Fixing the mmap threshold also freezes the trim threshold at its 128 KiB default, which
        would shrink and regrow the heap around every batch; keep the heap instead. */
     return mallopt(M_MMAP_THRESHOLD, bytes) && mallopt(M_TRIM_THRESHOLD, 8 * bytes);
+}
+
+int cingest_name_this_thread(const char *name) {
+    char truncated[16];
+    strncpy(truncated, name, sizeof truncated - 1);
+    truncated[sizeof truncated - 1] = '\0';
+    return pthread_setname_np(pthread_self(), truncated);
 }

@@ -1,10 +1,11 @@
+import DequeModule
+
 /// Files waiting to be ingested, in arrival order, each at most once.
 ///
 /// The same file is often reported twice (by the directory listing at start and by an event, or
 /// by a rescan after an overflow); the second report of a path already waiting is dropped.
 public struct PendingFiles: Sendable {
-    private var order: [RelativePath] = []
-    private var head = 0
+    private var order = Deque<RelativePath>()
     private var waiting: Set<RelativePath> = []
 
     public init() {}
@@ -19,21 +20,14 @@ public struct PendingFiles: Sendable {
 
     /// Puts paths back at the front, in the given order (after a failed attempt).
     public mutating func putBack(_ paths: [RelativePath]) {
-        let fresh = paths.filter { waiting.insert($0).inserted }
-        order.replaceSubrange(0..<head, with: fresh)
-        head = 0
+        order.prepend(contentsOf: paths.filter { waiting.insert($0).inserted })
     }
 
     /// Removes and returns up to `limit` paths from the front.
     public mutating func take(_ limit: Int) -> [RelativePath] {
-        let end = min(head + limit, order.count)
-        let taken = Array(order[head..<end])
-        head = end
+        let taken = Array(order.prefix(limit))
+        order.removeFirst(taken.count)
         for path in taken { waiting.remove(path) }
-        if head > 4096 && head * 2 > order.count {
-            order.removeFirst(head)
-            head = 0
-        }
         return taken
     }
 }

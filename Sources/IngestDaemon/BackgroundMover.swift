@@ -1,11 +1,11 @@
-import Dispatch
+import DequeModule
 import IngestCore
 import IngestIO
 import Logging
 import Synchronization
 
-/// Moves journaled files out of the inbox on a thread of its own, in the order they were handed
-/// over, once the daemon is no longer busy journaling.
+/// Moves journaled files out of the inbox on a thread of its own, the only one that renames, in
+/// the order they were handed over, once the daemon is no longer busy journaling.
 ///
 /// Moves wait while files are being journaled (see ``HoldPolicy``). A rename between two
 /// directories takes a lock of the whole file system, and the renames that bring files into the
@@ -13,9 +13,10 @@ import Synchronization
 /// arriving rename take more than twice as long, and left fewer cycles for parsing. Held back until
 /// the burst is journaled, the same moves cost less and the records come out sooner.
 ///
-/// The loop learns what happened through ``takeReports()``, and waits with ``waitUntilIdle()``
-/// before it makes moves durable or needs a file's move to be finished.
-final class BackgroundMover: @unchecked Sendable {
+/// Everything reaches the mover's thread as a message in its mailbox; the loop learns what
+/// happened through ``takeReports()``, and waits with ``waitUntilIdle()`` before it makes moves
+/// durable or needs a file's move to be finished.
+final class BackgroundMover: Sendable {
     struct Job: Sendable {
         var seq: UInt64
         var file: RelativePath
@@ -54,126 +55,72 @@ final class BackgroundMover: @unchecked Sendable {
         }
     }
 
-    private struct HoldState {
-        /// Since when the loop has had nothing to journal; nil while it journals.
-        var idleSince: ContinuousClock.Instant? = .now
-        /// Jobs handed over and not done.
-        var queued = 0
-        /// Every queued move goes ahead now, until none is left.
-        var expedited = false
-        /// Whether a held block waits on `wake` (or is about to). Whoever changes what it waits
-        /// for wakes it, once: the waker clears the flag, so signals do not pile up in the
-        /// semaphore and make later holds spin.
-        var sleeping = false
-
-        /// Whether the held block is to be woken; it is, at most once per wait.
-        mutating func takeSleeper() -> Bool {
-            defer { sleeping = false }
-            return sleeping
-        }
+    fileprivate enum Message: Sendable {
+        case move([Job], handedOver: ContinuousClock.Instant)
+        case journaling(Bool, at: ContinuousClock.Instant)
+        /// Every move queued now goes ahead, until none is left.
+        case expedite
+        /// Answered once every move before it is done.
+        case barrier(Reply<Void>)
+        case syncDirectories(Reply<Result<Void, SystemError>>)
+        case stop
     }
 
-    // Touched only on `queue`, which runs one block at a time: that is what makes this Sendable.
-    private let mover: FileMover
-    private let queue = DispatchQueue(label: "ingestd.mover")
-    private let reports = Mutex<[Report]>([])
-    private let hold = Mutex(HoldState())
-    /// Wakes a held block to look again (see ``changeHold(_:)``).
-    private let wake = DispatchSemaphore(value: 0)
+    private let mailbox: Mailbox<Message>
+    private let shared: Shared
+    private let thread: DedicatedThread
     let policy: HoldPolicy
-    private let logger: Logger
 
-    init(_ mover: FileMover, policy: HoldPolicy = HoldPolicy(), logger: Logger) {
-        self.mover = mover
+    /// What the mover's thread and the loop both read: kept under locks and atomics.
+    fileprivate final class Shared: Sendable {
+        let unfinished = Atomic<Int>(0)
+        let reports = Mutex<[Report]>([])
+    }
+
+    init(inbox: FileDescriptor, processed: FileDescriptor, rejected: FileDescriptor,
+         policy: HoldPolicy = HoldPolicy(), logger: Logger) throws(SystemError) {
+        let mailbox = Mailbox<Message>(), shared = Shared()
+        self.mailbox = mailbox
+        self.shared = shared
         self.policy = policy
-        self.logger = logger
+        thread = try DedicatedThread(name: "ingestd.mover") {
+            var worker = MoverThread(mover: FileMover(inbox: inbox, processed: processed, rejected: rejected),
+                                     mailbox: mailbox, shared: shared, policy: policy, logger: logger)
+            worker.run()
+        }
     }
 
     /// Whether the loop is journaling (files wait for it): held moves wait until it has been idle
     /// for the quiet period. Its waits for fdatasync count as journaling, however long they take.
     func setJournaling(_ journaling: Bool) {
-        changeHold { state in
-            guard journaling != (state.idleSince == nil) else { return false }
-            state.idleSince = journaling ? nil : .now
-            return !journaling
-        }
+        mailbox.post(.journaling(journaling, at: .now))
     }
 
     /// Whether no move is waiting or under way.
-    var isIdle: Bool { hold.withLock { $0.queued == 0 } }
+    var isIdle: Bool { shared.unfinished.load(ordering: .acquiring) == 0 }
 
     /// Held moves go ahead now, without waiting for them.
     func expedite() {
-        changeHold { state in
-            state.expedited = state.queued > 0
-            return true
-        }
+        mailbox.post(.expedite)
     }
 
     func enqueue(_ jobs: [Job]) {
         guard !jobs.isEmpty else { return }
-        let handedOver = ContinuousClock.now
-        // Past the limit the held moves go ahead: the block waiting for them must look again.
-        changeHold { state in
-            state.queued += jobs.count
-            return state.queued > policy.limit
-        }
-        queue.async {
-            self.waitWhileHeld(since: handedOver)
-            let done = jobs.map(self.perform)
-            self.reports.withLock { $0 += done }
-            self.hold.withLock { state in
-                state.queued -= jobs.count
-                if state.queued == 0 { state.expedited = false }
-            }
-        }
+        shared.unfinished.add(jobs.count, ordering: .releasing)
+        mailbox.post(.move(jobs, handedOver: .now))
     }
 
     /// Returns when every move enqueued so far is done; held moves go ahead at once.
     func waitUntilIdle() {
-        expedite()
-        queue.sync {}
-    }
-
-    /// Applies `change` to the hold; when it returns true (the held moves may go ahead sooner), a
-    /// held block looks again.
-    private func changeHold(_ change: (inout HoldState) -> Bool) {
-        let wakeHeld = hold.withLock { state in change(&state) && state.takeSleeper() }
-        if wakeHeld { wake.signal() }
-    }
-
-    /// Blocks the mover's queue until the moves handed over at `handedOver` may go ahead.
-    private func waitWhileHeld(since handedOver: ContinuousClock.Instant) {
-        while let until = holdUntil(handedOver) {
-            _ = wake.wait(timeout: .now() + .nanoseconds(Self.nanoseconds(until - .now)))
-        }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-    }
-
-    /// When to look again, or nil when the moves may go ahead now.
-    private func holdUntil(_ handedOver: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        hold.withLock { state in
-            state.sleeping = false
-            if state.expedited { return nil }
-            let now = ContinuousClock.now
-            let release = policy.release(handedOver: handedOver, idleSince: state.idleSince, queued: state.queued)
-            if now < release {
-                state.sleeping = true
-                return release
-            }
-            // The oldest move waited long enough: it and all behind it go ahead.
-            if now >= handedOver + policy.longest { state.expedited = true }
-            return nil
-        }
+        let done = Reply<Void>()
+        mailbox.post(.expedite)
+        mailbox.post(.barrier(done))
+        done.wait()
     }
 
     /// What became of the moves finished since the last call.
     func takeReports() -> [Report] {
-        reports.withLock { reports in
+        shared.reports.withLock { reports in
             defer { reports = [] }
             return reports
         }
@@ -182,14 +129,107 @@ final class BackgroundMover: @unchecked Sendable {
     /// Waits for the moves enqueued so far (held moves go ahead at once), then fsyncs the
     /// directories they touched.
     func syncDirectories() throws(SystemError) {
-        expedite()
-        let result: Result<Void, SystemError> = queue.sync {
-            Result { () throws(SystemError) in try mover.syncDirectories() }
-        }
-        try result.get()
+        let synced = Reply<Result<Void, SystemError>>()
+        mailbox.post(.expedite)
+        mailbox.post(.syncDirectories(synced))
+        try synced.wait().get()
     }
 
-    private func perform(_ job: Job) -> Report {
+    /// Finishes the moves handed over (held ones go ahead at once) and ends the thread.
+    func stop() {
+        mailbox.post(.expedite)
+        mailbox.post(.stop)
+        thread.join()
+    }
+}
+
+/// The mover's thread: it alone owns the ``FileMover`` and the queue of what it was asked to do.
+private struct MoverThread {
+    let mover: FileMover
+    let mailbox: Mailbox<BackgroundMover.Message>
+    let shared: BackgroundMover.Shared
+    let policy: BackgroundMover.HoldPolicy
+    let logger: Logger
+
+    /// Moves, barriers and syncs, in the order they came.
+    private var queue = Deque<BackgroundMover.Message>()
+    /// Moves in `queue`, counted for the hold's limit.
+    private var queuedMoves = 0
+    /// Since when the loop has had nothing to journal; nil while it journals.
+    private var idleSince: ContinuousClock.Instant? = .now
+    private var expedited = false
+
+    init(mover: FileMover, mailbox: Mailbox<BackgroundMover.Message>, shared: BackgroundMover.Shared,
+         policy: BackgroundMover.HoldPolicy, logger: Logger) {
+        self.mover = mover
+        self.mailbox = mailbox
+        self.shared = shared
+        self.policy = policy
+        self.logger = logger
+    }
+
+    mutating func run() {
+        while true {
+            absorb(mailbox.takeAll())
+            guard let head = queue.first else {
+                absorb(mailbox.receive(until: nil))
+                continue
+            }
+            switch head {
+            case .move(let jobs, let handedOver):
+                if let until = holdUntil(handedOver) {
+                    absorb(mailbox.receive(until: until))
+                    continue
+                }
+                queue.removeFirst()
+                queuedMoves -= jobs.count
+                let done = jobs.map(perform)
+                shared.reports.withLock { $0 += done }
+                shared.unfinished.subtract(jobs.count, ordering: .releasing)
+                if queuedMoves == 0 { expedited = false }
+            case .barrier(let reply):
+                queue.removeFirst()
+                reply.send(())
+            case .syncDirectories(let reply):
+                queue.removeFirst()
+                reply.send(Result { () throws(SystemError) in try mover.syncDirectories() })
+            case .stop:
+                return
+            case .journaling, .expedite:
+                queue.removeFirst()
+            }
+        }
+    }
+
+    /// Takes in what the loop sent: requests join the queue, the rest changes the hold.
+    private mutating func absorb(_ messages: [BackgroundMover.Message]) {
+        for message in messages {
+            switch message {
+            case .journaling(let journaling, let at):
+                idleSince = journaling ? nil : (idleSince ?? at)
+            case .expedite:
+                expedited = queuedMoves > 0
+            case .move(let jobs, _):
+                queuedMoves += jobs.count
+                queue.append(message)
+            case .barrier, .syncDirectories, .stop:
+                queue.append(message)
+            }
+        }
+    }
+
+    /// When to look again, or nil when the moves handed over at `handedOver` may go ahead now.
+    private mutating func holdUntil(_ handedOver: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        if expedited { return nil }
+        let now = ContinuousClock.now
+        let release = policy.release(handedOver: handedOver, idleSince: idleSince, queued: queuedMoves)
+        if now < release { return release }
+        // The oldest move waited long enough: it and all behind it go ahead.
+        if now >= handedOver + policy.longest { expedited = true }
+        return nil
+    }
+
+    private func perform(_ job: BackgroundMover.Job) -> BackgroundMover.Report {
         do {
             switch try mover.move(job.file, to: job.destination, expected: job.identity) {
             case .moved:
@@ -203,11 +243,11 @@ final class BackgroundMover: @unchecked Sendable {
                 logger.notice("A journaled file was replaced in the inbox before it was moved out; the new file is journaled on its own.",
                               metadata: ["file": "\(job.file)", "seq": "\(job.seq)", "new file": "\(newFile)"])
             }
-            return Report(file: job.file)
+            return BackgroundMover.Report(file: job.file)
         } catch {
             logger.error("A journaled file could not be moved out of the inbox; it is moved at the next start.",
                          metadata: ["file": "\(job.file)", "seq": "\(job.seq)", "error": "\(error)"])
-            return Report(file: job.file, failedSeq: job.seq)
+            return BackgroundMover.Report(file: job.file, failedSeq: job.seq)
         }
     }
 }

@@ -1,12 +1,13 @@
-import Glibc
-import IngestCore
 import IngestIO
 import Logging
 import ServiceLifecycle
-import Synchronization
 import UnixSignals
 
 /// The ingestd daemon as a service: watches the inbox, journals every file, moves it out.
+///
+/// The work runs on the loop's own thread (see ``IngestLoop``); this service only starts it,
+/// forwards SIGHUP and the start of a graceful shutdown to it as messages, and waits for it to
+/// end, so nothing here blocks a thread of Swift's cooperative pool.
 ///
 /// Startup: create the directories, load the journal (repairing a torn end) to rebuild the dedup
 /// index, add the inotify watch, list what is already in the inbox, then report READY=1.
@@ -16,51 +17,57 @@ public struct InboxService: Service {
     public let configuration: DaemonConfiguration
     public let notifier: any LifecycleNotifier
     public let logger: Logger
+    private let reloads: AsyncStream<Void>?
 
-    public init(configuration: DaemonConfiguration, notifier: any LifecycleNotifier, logger: Logger) {
+    /// - Parameter reloads: each element reopens the journal; nil: SIGHUP does.
+    public init(configuration: DaemonConfiguration, notifier: any LifecycleNotifier, logger: Logger,
+                reloads: AsyncStream<Void>? = nil) {
         self.configuration = configuration
         self.notifier = notifier
         self.logger = logger
+        self.reloads = reloads
     }
 
     public func run() async throws {
-        let loop = try IngestLoop.start(configuration: configuration, notifier: notifier, logger: logger)
-        defer { loop.close() }
-        let (inputs, continuation) = AsyncStream.makeStream(of: IngestLoop.Input.self)
-        let stopping = ShutdownFlag()
-        let tickInterval = loop.tickInterval
-        // Events go from the inotify queue straight into the loop's backlog, with no task between;
-        // the input only wakes the loop.
-        let events = loop.deliverEvents { continuation.yield(.eventsArrived) }
-        defer { events.cancel() }
+        let mailbox = Mailbox<LoopMessage>()
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await Self.tick(every: tickInterval, to: continuation) }
-            group.addTask { await Self.forwardReloads(to: continuation) }
+            group.addTask { [reloads] in
+                if let reloads {
+                    for await _ in reloads { mailbox.post(.reload) }
+                } else {
+                    for await _ in await UnixSignalsSequence(trapping: .sighup) { mailbox.post(.reload) }
+                }
+            }
             try await withGracefulShutdownHandler {
-                try await loop.run(inputs, stopping: stopping)
+                try await runLoop(mailbox)
             } onGracefulShutdown: { [notifier] in
                 notifier.stopping()
-                stopping.set()
-                continuation.yield(.shutdown)
+                mailbox.post(.shutdown)
             }
             group.cancelAll()
         }
     }
 
-    private static func tick(every interval: Duration, to continuation: AsyncStream<IngestLoop.Input>.Continuation) async {
-        while (try? await Task.sleep(for: interval)) != nil { continuation.yield(.tick) }
+    /// Starts the loop on its thread and waits, without blocking, until it returns or fails.
+    private func runLoop(_ mailbox: Mailbox<LoopMessage>) async throws {
+        let (configuration, notifier, logger) = (configuration, notifier, logger)
+        try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
+            do {
+                try DedicatedThread.detached(name: "ingestd.loop") {
+                    do {
+                        let loop = try IngestLoop.start(configuration: configuration, notifier: notifier,
+                                                        logger: logger, mailbox: mailbox)
+                        defer { loop.close() }
+                        try loop.run()
+                    } catch {
+                        finished.resume(throwing: error)
+                        return
+                    }
+                    finished.resume()
+                }
+            } catch {
+                finished.resume(throwing: DaemonError("Cannot start the loop's thread: \(error)."))
+            }
+        }
     }
-
-    private static func forwardReloads(to continuation: AsyncStream<IngestLoop.Input>.Continuation) async {
-        for await _ in await UnixSignalsSequence(trapping: .sighup) { continuation.yield(.reload) }
-    }
-}
-
-/// Set once when graceful shutdown starts; read by the loop between batches.
-final class ShutdownFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-
-    func set() { flag.store(true, ordering: .relaxed) }
-
-    var isSet: Bool { flag.load(ordering: .relaxed) }
 }

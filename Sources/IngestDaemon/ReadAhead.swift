@@ -1,3 +1,4 @@
+import DequeModule
 import Dispatch
 import Synchronization
 
@@ -14,10 +15,9 @@ import Synchronization
 /// without waking another thread.
 final class ReadAhead<Input: Sendable, Output: Sendable>: Sendable {
     private struct State: Sendable {
-        /// Inputs not yet taken, oldest first, from `slots[head]` on; `first` is the position,
-        /// counted since the start, of `slots[head]`.
-        var slots: [(input: Input, output: Output?)] = []
-        var head = 0
+        /// Inputs not yet taken, oldest first; `first` is the position, counted since the start,
+        /// of `slots[0]`.
+        var slots = Deque<(input: Input, output: Output?)>()
         var first = 0
         /// The position of the next input no one has started.
         var nextToStart = 0
@@ -26,9 +26,9 @@ final class ReadAhead<Input: Sendable, Output: Sendable>: Sendable {
         /// The position whose output the consumer is waiting for.
         var awaited: Int?
 
-        var end: Int { first + slots.count - head }
+        var end: Int { first + slots.count }
 
-        func slot(_ position: Int) -> Int { head + position - first }
+        func slot(_ position: Int) -> Int { position - first }
     }
 
     private enum Step { case nothing, take, perform(Int, Input), await(Int) }
@@ -78,7 +78,7 @@ final class ReadAhead<Input: Sendable, Output: Sendable>: Sendable {
         while true {
             let step = state.withLock { state -> Step in
                 guard state.end > state.first else { return .nothing }
-                if state.slots[state.head].output != nil { return .take }
+                if state.slots[0].output != nil { return .take }
                 guard state.nextToStart < state.end else { return .await(state.first) }
                 defer { state.nextToStart += 1 }
                 return .perform(state.nextToStart, state.slots[state.slot(state.nextToStart)].input)
@@ -96,13 +96,8 @@ final class ReadAhead<Input: Sendable, Output: Sendable>: Sendable {
 
     private func take() -> (input: Input, output: Output) {
         state.withLock { state in
-            let taken = state.slots[state.head]
-            state.head += 1
+            let taken = state.slots.removeFirst()
             state.first += 1
-            if state.head >= 256 && state.head * 2 >= state.slots.count {
-                state.slots.removeFirst(state.head)
-                state.head = 0
-            }
             return (taken.input, taken.output!)
         }
     }
@@ -116,11 +111,10 @@ final class ReadAhead<Input: Sendable, Output: Sendable>: Sendable {
         }
         for position in (state.withLock { $0.first })..<started { waitForOutput(at: position) }
         return state.withLock { state in
-            let inputs = state.slots[state.head...].map(\.input)
+            let inputs = state.slots.map(\.input)
             state.first = state.end
             state.nextToStart = state.first
             state.slots = []
-            state.head = 0
             return inputs
         }
     }

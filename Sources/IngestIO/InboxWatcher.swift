@@ -44,17 +44,15 @@ public final class InboxWatcher {
         directories[rootWatch] = RelativePath(bytes: [])
     }
 
-    /// Raw events as the kernel reports them; pass them to ``interpret(_:)``.
-    public func events() -> AsyncStream<[InotifyEvent]> { inotify.events() }
-
-    /// Raw events handed to `handler` as soon as they are read (on the inotify queue).
-    public func deliverEvents(to handler: @escaping @Sendable ([InotifyEvent]) -> Void) -> EventSubscription {
-        inotify.deliverEvents(to: handler)
+    /// Starts the one reader of the watch's events (see ``InotifyReader``): raw events, as the
+    /// kernel reports them, for ``interpret(_:)``. Stop it before ``close()``.
+    public func startReading(
+        isBusy: @escaping @Sendable () -> Bool, deliver: @escaping @Sendable ([InotifyEvent]) -> Void
+    ) throws(SystemError) -> InotifyReader {
+        try InotifyReader(inotify, isBusy: isBusy, deliver: deliver)
     }
 
-    /// The events queued in the kernel now; only while the delivery is paused.
-    public func readEvents() -> [InotifyEvent] { inotify.readEvents() }
-
+    /// Closes the inotify descriptor; its reader must have been stopped.
     public func close() { inotify.close() }
 
     /// Whether the inbox path still names the directory being watched. Deleting it sends no

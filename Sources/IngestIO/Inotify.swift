@@ -1,6 +1,4 @@
-import Dispatch
 import Glibc
-import Synchronization
 
 /// One raw inotify event.
 public struct InotifyEvent: Sendable, Equatable {
@@ -17,11 +15,9 @@ public struct InotifyEvent: Sendable, Equatable {
     public func has(_ flag: Int32) -> Bool { mask & UInt32(bitPattern: flag) != 0 }
 }
 
-/// An inotify instance. Events are read on a dispatch queue when the descriptor becomes readable
-/// (never by a task blocked in read) and delivered as an AsyncStream.
+/// An inotify instance. Its events are read by one ``InotifyReader``, on a thread of its own.
 public final class Inotify: Sendable {
     public let descriptor: FileDescriptor
-    private let queue = DispatchQueue(label: "ingestd.inotify")
 
     public init() throws(SystemError) {
         let fd = try retryingInterrupts("inotify_init1") { inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) }
@@ -35,26 +31,7 @@ public final class Inotify: Sendable {
         }
     }
 
-    /// Calls `handler` on the inotify queue with each batch of events, in the order the kernel
-    /// queued them, until the returned subscription is cancelled.
-    public func deliverEvents(to handler: @escaping @Sendable ([InotifyEvent]) -> Void) -> EventSubscription {
-        EventSubscription(descriptor: descriptor.rawValue, queue: queue, handler: handler)
-    }
-
-    /// Reads the events queued in the kernel now, without waiting. Only while the delivery is
-    /// paused (``EventSubscription/pause()``), or two readers would split the events between them.
-    public func readEvents() -> [InotifyEvent] {
-        Self.readAvailable(descriptor.rawValue)
-    }
-
-    /// The same batches as an AsyncStream; it ends when the stream is dropped.
-    public func events() -> AsyncStream<[InotifyEvent]> {
-        let (stream, continuation) = AsyncStream.makeStream(of: [InotifyEvent].self)
-        let subscription = deliverEvents { continuation.yield($0) }
-        continuation.onTermination = { _ in subscription.cancel() }
-        return stream
-    }
-
+    /// Closes the descriptor; its reader must have stopped.
     public func close() {
         descriptor.close()
     }
@@ -95,61 +72,72 @@ public final class Inotify: Sendable {
     }
 }
 
-/// Stops a delivery of inotify events when cancelled; pauses it while its owner reads the
-/// events itself.
+/// The one reader of an inotify descriptor: a thread of its own that waits for events (poll(2)
+/// on the descriptor and on a pipe that stops it) and hands each batch, in the kernel's order, to
+/// `deliver`.
 ///
-/// A paused delivery has no dispatch source at all. A suspended source stays registered with
-/// the dispatch manager's epoll, which then wakes for every event that arrives: during a burst,
-/// once for nearly every file, each wake-up a context switch and an interrupt to another core.
-public final class EventSubscription: Sendable {
-    private let descriptor: Int32
-    private let queue: DispatchQueue
-    private let handler: @Sendable ([InotifyEvent]) -> Void
-    /// The source delivering now: nil while paused and once cancelled.
-    private let state = Mutex<(source: Source?, cancelled: Bool)>((nil, false))
+/// While `isBusy` says the events' consumer is busy (journaling a burst), the reader lets events
+/// gather for ``gatheringTime`` before it reads them: the consumer takes them only between batches,
+/// and reading each event as it comes cost a thread wake-up per file.
+public final class InotifyReader: Sendable {
+    private let thread: DedicatedThread
+    private let stopWriter: FileDescriptor
+    private let stopReader: FileDescriptor
 
-    init(descriptor: Int32, queue: DispatchQueue, handler: @escaping @Sendable ([InotifyEvent]) -> Void) {
-        self.descriptor = descriptor
-        self.queue = queue
-        self.handler = handler
-        resume()
-    }
+    /// How long events gather while the consumer is busy.
+    public static let gatheringTime: Duration = .milliseconds(2)
 
-    public func cancel() {
-        state.withLock { state in
-            state.source?.source.cancel()
-            state = (nil, true)
-        }
-    }
-
-    /// Stops delivering and returns once a delivery in progress has finished; then the caller
-    /// may read the descriptor itself. Every pause must be followed by one ``resume()``.
-    public func pause() {
-        state.withLock { state in
-            state.source?.source.cancel()
-            state.source = nil
-        }
-        // A handler already running finishes on the queue; none starts after the cancel.
-        queue.sync {}
-    }
-
-    public func resume() {
-        let (fd, handler) = (descriptor, handler)
-        state.withLock { state in
-            // Cancelled for good, or delivering already: a second source would split the events.
-            guard !state.cancelled, state.source == nil else { return }
-            let delivery = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            delivery.setEventHandler {
-                let events = Inotify.readAvailable(fd)
-                if !events.isEmpty { handler(events) }
+    public init(
+        _ inotify: Inotify, isBusy: @escaping @Sendable () -> Bool, deliver: @escaping @Sendable ([InotifyEvent]) -> Void
+    ) throws(SystemError) {
+        var ends: [Int32] = [0, 0]
+        _ = try retryingInterrupts("pipe") { pipe(&ends) }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let stopReader = FileDescriptor(rawValue: ends[0]), stopWriter = FileDescriptor(rawValue: ends[1])
+        self.stopReader = stopReader
+        self.stopWriter = stopWriter
+        let descriptor = inotify.descriptor
+        do {
+            thread = try DedicatedThread(name: "ingestd.inotify") {
+                Self.read(descriptor, stoppedBy: stopReader, isBusy: isBusy, deliver: deliver)
             }
-            state.source = Source(source: delivery)
-            delivery.resume()
+        } catch {
+            stopReader.close()
+            stopWriter.close()
+            throw error
         }
     }
 
-    // Dispatch sources are thread-safe; Dispatch just does not say so to the compiler yet.
-    private struct Source: @unchecked Sendable {
-        let source: any DispatchSourceRead
+    /// Stops the reader and waits for it: no event is delivered after this returns.
+    public func stop() {
+        _ = try? stopWriter.writeAll([1])
+        thread.join()
+        stopReader.close()
+        stopWriter.close()
+    }
+
+    private static func read(
+        _ descriptor: FileDescriptor, stoppedBy stop: FileDescriptor,
+        isBusy: @Sendable () -> Bool, deliver: @Sendable ([InotifyEvent]) -> Void
+    ) {
+        var polled = [pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0),
+                      pollfd(fd: stop.rawValue, events: Int16(POLLIN), revents: 0)]
+        while true {
+            guard (try? retryingInterrupts("poll", { poll(&polled, 2, -1) })) != nil else { return }
+            if polled[1].revents != 0 { return }
+            if polled[0].revents & Int16(POLLIN) != 0 {
+                if isBusy() { sleep(for: gatheringTime) }
+                let events = Inotify.readAvailable(descriptor.rawValue)
+                if !events.isEmpty { deliver(events) }
+            } else if polled[0].revents != 0 {
+                return  // POLLERR, POLLHUP or POLLNVAL: the descriptor is gone
+            }
+        }
+    }
+
+    private static func sleep(for duration: Duration) {
+        var request = timespec(tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
     }
 }

@@ -14,15 +14,18 @@ import Testing
     /// A hold that cannot run out while a test looks.
     static let forever = Duration.seconds(3600)
 
-    private func mover(_ policy: BackgroundMover.HoldPolicy) throws -> BackgroundMover {
+    /// A mover on its thread; stopped (its moves finished) when `body` returns.
+    private func withMover(_ policy: BackgroundMover.HoldPolicy, _ body: (BackgroundMover) async throws -> Void) async throws {
         for name in ["inbox", "processed", "rejected"] {
             try FileManager.default.createDirectory(atPath: root.file(name), withIntermediateDirectories: true)
         }
         func open(_ name: String) throws -> FileDescriptor {
             try FileDescriptor.currentDirectory.open(root.file(name), flags: O_RDONLY | O_DIRECTORY)
         }
-        let files = FileMover(inbox: try open("inbox"), processed: try open("processed"), rejected: try open("rejected"))
-        return BackgroundMover(files, policy: policy, logger: Logger(label: "test"))
+        let mover = try BackgroundMover(inbox: try open("inbox"), processed: try open("processed"),
+                                        rejected: try open("rejected"), policy: policy, logger: Logger(label: "test"))
+        defer { mover.stop() }
+        try await body(mover)
     }
 
     /// Drops `name` into the inbox and hands its move over.
@@ -53,62 +56,78 @@ import Testing
     }
 
     @Test func holdsMovesWhileTheLoopJournalsAndMovesOnceItHasBeenIdle() async throws {
-        let mover = try mover(.init(quiet: .milliseconds(50), longest: Self.forever, limit: 100))
-        mover.setJournaling(true)
-        try dropAndEnqueue(["a.txt", "b.txt"], to: mover)
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(isInInbox("a.txt") && isInInbox("b.txt"), "moved while the loop was journaling")
-        #expect(!mover.isIdle)
-        mover.setJournaling(false)
-        #expect(try await eventually { !isInInbox("a.txt") && !isInInbox("b.txt") })
-        #expect(try await eventually { mover.isIdle })
-        #expect(mover.takeReports().map(\.file) == [RelativePath("a.txt"), RelativePath("b.txt")])
-        #expect(FileManager.default.fileExists(atPath: root.file("processed/b.txt")))
+        try await withMover(.init(quiet: .milliseconds(50), longest: Self.forever, limit: 100)) { mover in
+            mover.setJournaling(true)
+            try dropAndEnqueue(["a.txt", "b.txt"], to: mover)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(isInInbox("a.txt") && isInInbox("b.txt"), "moved while the loop was journaling")
+            #expect(!mover.isIdle)
+            // The positive control: the same moves go once the loop is idle.
+            mover.setJournaling(false)
+            try await eventually("a.txt and b.txt leave the inbox") { !isInInbox("a.txt") && !isInInbox("b.txt") }
+            try await eventually("the mover is idle") { mover.isIdle }
+            #expect(mover.takeReports().map(\.file) == [RelativePath("a.txt"), RelativePath("b.txt")])
+            #expect(FileManager.default.fileExists(atPath: root.file("processed/b.txt")))
+        }
     }
 
     @Test func theOldestMoveWaitsAtMostTheLongestHold() async throws {
-        let mover = try mover(.init(quiet: Self.forever, longest: .milliseconds(100), limit: 100))
-        mover.setJournaling(true)
-        try dropAndEnqueue(["a.txt", "b.txt"], to: mover)
-        #expect(try await eventually { !isInInbox("a.txt") && !isInInbox("b.txt") })
+        try await withMover(.init(quiet: Self.forever, longest: .milliseconds(100), limit: 100)) { mover in
+            mover.setJournaling(true)
+            try dropAndEnqueue(["a.txt", "b.txt"], to: mover)
+            try await eventually("a.txt and b.txt leave the inbox") { !isInInbox("a.txt") && !isInInbox("b.txt") }
+        }
     }
 
     @Test func movesGoAheadBeyondTheLimit() async throws {
-        let mover = try mover(.init(quiet: Self.forever, longest: Self.forever, limit: 2))
-        mover.setJournaling(true)
-        try dropAndEnqueue(["a.txt"], to: mover)
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(isInInbox("a.txt"), "moved while within the limit")
-        // The mover is waiting on a.txt when the limit is passed, and must look again.
-        try dropAndEnqueue(["b.txt", "c.txt"], to: mover)
-        // Three held, one over the limit: the oldest goes; the other two are within it and wait.
-        #expect(try await eventually { !isInInbox("a.txt") })
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(isInInbox("b.txt") && isInInbox("c.txt"))
-        mover.waitUntilIdle()
+        try await withMover(.init(quiet: Self.forever, longest: Self.forever, limit: 2)) { mover in
+            mover.setJournaling(true)
+            try dropAndEnqueue(["a.txt"], to: mover)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(isInInbox("a.txt"), "moved while within the limit")
+            // The mover is waiting on a.txt when the limit is passed, and must look again.
+            try dropAndEnqueue(["b.txt", "c.txt"], to: mover)
+            // Three held, one over the limit: the oldest goes; the other two are within it and wait.
+            try await eventually("a.txt leaves the inbox") { !isInInbox("a.txt") }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(isInInbox("b.txt") && isInInbox("c.txt"))
+            mover.waitUntilIdle()
+            #expect(!isInInbox("b.txt") && !isInInbox("c.txt"), "the control: awaited, they go")
+        }
     }
 
     @Test func expeditedAndAwaitedMovesDoNotWait() async throws {
-        let mover = try mover(.init(quiet: Self.forever, longest: Self.forever, limit: 100))
-        mover.setJournaling(true)
-        try dropAndEnqueue(["a.txt"], to: mover)
-        mover.expedite()
-        #expect(try await eventually { !isInInbox("a.txt") })
+        try await withMover(.init(quiet: Self.forever, longest: Self.forever, limit: 100)) { mover in
+            mover.setJournaling(true)
+            try dropAndEnqueue(["a.txt"], to: mover)
+            mover.expedite()
+            try await eventually("a.txt leaves the inbox") { !isInInbox("a.txt") }
 
-        try dropAndEnqueue(["b.txt", "c.txt"], to: mover)
-        mover.waitUntilIdle()
-        #expect(!isInInbox("b.txt") && !isInInbox("c.txt"))
-        #expect(mover.isIdle)
+            try dropAndEnqueue(["b.txt", "c.txt"], to: mover)
+            mover.waitUntilIdle()
+            #expect(!isInInbox("b.txt") && !isInInbox("c.txt"))
+            #expect(mover.isIdle)
 
-        try dropAndEnqueue(["d.txt"], to: mover)
-        try mover.syncDirectories()
-        #expect(!isInInbox("d.txt"))
+            try dropAndEnqueue(["d.txt"], to: mover)
+            try mover.syncDirectories()
+            #expect(!isInInbox("d.txt"))
+        }
     }
 
     @Test func withoutAHoldMovesGoAheadAtOnce() async throws {
-        let mover = try mover(.none)
-        mover.setJournaling(true)
-        try dropAndEnqueue(["a.txt"], to: mover)
-        #expect(try await eventually(within: .seconds(2)) { !isInInbox("a.txt") })
+        try await withMover(.none) { mover in
+            mover.setJournaling(true)
+            try dropAndEnqueue(["a.txt"], to: mover)
+            try await eventually("a.txt leaves the inbox", within: .seconds(2)) { !isInInbox("a.txt") }
+        }
+    }
+
+    @Test func stoppingFinishesTheHeldMoves() async throws {
+        try await withMover(.init(quiet: Self.forever, longest: Self.forever, limit: 100)) { mover in
+            mover.setJournaling(true)
+            try dropAndEnqueue(["a.txt"], to: mover)
+            mover.stop()
+            #expect(!isInInbox("a.txt"))
+        }
     }
 }

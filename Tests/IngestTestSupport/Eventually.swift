@@ -1,10 +1,20 @@
-/// Whether `condition` holds within `timeout`, polling every 10 ms: for what another thread or
-/// process brings about a little later.
-public func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws -> Bool {
+/// Waits until `condition` holds, looking every 10 ms: for what another thread or process brings
+/// about a little later. Throws ``TimedOut``, naming `what` was awaited, when it does not hold
+/// within `timeout`; the test fails with that message.
+public func eventually(
+    _ what: String, within timeout: Duration = .seconds(10), _ condition: () throws -> Bool
+) async throws {
     let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        guard ContinuousClock.now < deadline else { return false }
+    while try !condition() {
+        guard ContinuousClock.now < deadline else { throw TimedOut(what: what, after: timeout) }
         try await Task.sleep(for: .milliseconds(10))
     }
-    return true
+}
+
+/// What ``eventually(_:within:_:)`` throws.
+public struct TimedOut: Error, CustomStringConvertible {
+    public let what: String
+    public let after: Duration
+
+    public var description: String { "timed out after \(after) waiting for: \(what)" }
 }

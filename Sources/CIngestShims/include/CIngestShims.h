@@ -25,4 +25,8 @@ int cingest_fix_mmap_threshold(int bytes);
 /// Returns freed heap memory to the system (malloc_trim(3)); <malloc.h> is not in Swift's Glibc module.
 int cingest_malloc_trim(void);
 
+/// Names the calling thread (at most 15 bytes show, in `ps -L` and `top -H`); pthread_setname_np
+/// is declared only under _GNU_SOURCE. Returns 0 or an errno.
+int cingest_name_this_thread(const char *name);
+
 #endif
