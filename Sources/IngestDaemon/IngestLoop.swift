@@ -131,6 +131,8 @@ final class IngestLoop {
                 pingWatchdog(force: false)
                 reportStatus(force: false)
                 try handle(mailbox.takeAll())
+                // Before leaving the burst, take the events the reader lets gather meanwhile.
+                if waitingCount == 0 { events?.flush(); try handle(mailbox.takeAll()) }
             }
             reportStatus(force: false)
         }

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// One raw inotify event.
 public struct InotifyEvent: Sendable, Equatable {
@@ -73,19 +74,32 @@ public final class Inotify: Sendable {
 }
 
 /// The one reader of an inotify descriptor: a thread of its own that waits for events (poll(2)
-/// on the descriptor and on a pipe that stops it) and hands each batch, in the kernel's order, to
+/// on the descriptor and on a control pipe) and hands each batch, in the kernel's order, to
 /// `deliver`.
 ///
 /// While `isBusy` says the events' consumer is busy (journaling a burst), the reader lets events
 /// gather for ``gatheringTime`` before it reads them: the consumer takes them only between batches,
-/// and reading each event as it comes cost a thread wake-up per file.
+/// and reading each event as it comes cost a thread wake-up per file. When the consumer runs out
+/// of work, ``flush()`` has the reader deliver what the kernel holds at once, so that the consumer
+/// does not take a pause in a burst for its end.
 public final class InotifyReader: Sendable {
     private let thread: DedicatedThread
-    private let stopWriter: FileDescriptor
-    private let stopReader: FileDescriptor
+    private let control: (reader: FileDescriptor, writer: FileDescriptor)
+    private let flushes: PendingFlushes
 
     /// How long events gather while the consumer is busy.
     public static let gatheringTime: Duration = .milliseconds(2)
+
+    private static let stopCommand = UInt8(ascii: "s"), flushCommand = UInt8(ascii: "f")
+
+    /// Flushes asked for and not answered yet.
+    private final class PendingFlushes: Sendable {
+        let replies = Mutex<[Reply<Void>]>([])
+
+        func answerAll() {
+            for reply in replies.withLock({ replies in defer { replies = [] }; return replies }) { reply.send(()) }
+        }
+    }
 
     public init(
         _ inotify: Inotify, isBusy: @escaping @Sendable () -> Bool, deliver: @escaping @Sendable ([InotifyEvent]) -> Void
@@ -93,51 +107,94 @@ public final class InotifyReader: Sendable {
         var ends: [Int32] = [0, 0]
         _ = try retryingInterrupts("pipe") { pipe(&ends) }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        let stopReader = FileDescriptor(rawValue: ends[0]), stopWriter = FileDescriptor(rawValue: ends[1])
-        self.stopReader = stopReader
-        self.stopWriter = stopWriter
+        let control = (reader: FileDescriptor(rawValue: ends[0]), writer: FileDescriptor(rawValue: ends[1]))
+        let flushes = PendingFlushes()
+        self.control = control
+        self.flushes = flushes
         let descriptor = inotify.descriptor
         do {
             thread = try DedicatedThread(name: "ingestd.inotify") {
-                Self.read(descriptor, stoppedBy: stopReader, isBusy: isBusy, deliver: deliver)
+                var reading = ReadingThread(descriptor: descriptor, control: control.reader, flushes: flushes,
+                                            isBusy: isBusy, deliver: deliver)
+                reading.run()
             }
         } catch {
-            stopReader.close()
-            stopWriter.close()
+            control.reader.close()
+            control.writer.close()
             throw error
         }
     }
 
+    /// Returns once the events the kernel held when it was called have been delivered.
+    public func flush() {
+        let reply = Reply<Void>()
+        flushes.replies.withLock { $0.append(reply) }
+        guard (try? control.writer.writeAll([Self.flushCommand])) != nil else { return }
+        reply.wait()
+    }
+
     /// Stops the reader and waits for it: no event is delivered after this returns.
     public func stop() {
-        _ = try? stopWriter.writeAll([1])
+        _ = try? control.writer.writeAll([Self.stopCommand])
         thread.join()
-        stopReader.close()
-        stopWriter.close()
+        control.reader.close()
+        control.writer.close()
+        flushes.answerAll()
     }
 
-    private static func read(
-        _ descriptor: FileDescriptor, stoppedBy stop: FileDescriptor,
-        isBusy: @Sendable () -> Bool, deliver: @Sendable ([InotifyEvent]) -> Void
-    ) {
-        var polled = [pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0),
-                      pollfd(fd: stop.rawValue, events: Int16(POLLIN), revents: 0)]
-        while true {
-            guard (try? retryingInterrupts("poll", { poll(&polled, 2, -1) })) != nil else { return }
-            if polled[1].revents != 0 { return }
-            if polled[0].revents & Int16(POLLIN) != 0 {
-                if isBusy() { sleep(for: gatheringTime) }
-                let events = Inotify.readAvailable(descriptor.rawValue)
-                if !events.isEmpty { deliver(events) }
-            } else if polled[0].revents != 0 {
-                return  // POLLERR, POLLHUP or POLLNVAL: the descriptor is gone
+    /// The reader's thread.
+    private struct ReadingThread {
+        let descriptor: FileDescriptor
+        let control: FileDescriptor
+        let flushes: PendingFlushes
+        let isBusy: @Sendable () -> Bool
+        let deliver: @Sendable ([InotifyEvent]) -> Void
+
+        mutating func run() {
+            while true {
+                let ready = wait(for: [descriptor, control], timeout: -1)
+                if ready.contains(control) {
+                    guard handleCommands() else { return }
+                } else if ready.contains(descriptor) {
+                    // Let events gather while the consumer is busy, unless a command comes.
+                    if isBusy(), wait(for: [control], timeout: InotifyReader.gatheringTime).contains(control) {
+                        guard handleCommands() else { return }
+                        continue
+                    }
+                    readAndDeliver()
+                } else if ready.isEmpty {
+                    return  // the descriptor is gone (POLLERR, POLLHUP, POLLNVAL) or poll failed
+                }
             }
         }
-    }
 
-    private static func sleep(for duration: Duration) {
-        var request = timespec(tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
+        /// False when told to stop; a flush delivers what the kernel holds, then answers.
+        private func handleCommands() -> Bool {
+            var command: UInt8 = 0
+            guard (try? retryingInterrupts("read", { Glibc.read(control.rawValue, &command, 1) })) == 1 else { return false }
+            if command == InotifyReader.stopCommand { return false }
+            readAndDeliver()
+            flushes.answerAll()
+            return true
+        }
+
+        private func readAndDeliver() {
+            let events = Inotify.readAvailable(descriptor.rawValue)
+            if !events.isEmpty { deliver(events) }
+        }
+
+        /// The descriptors ready to read within `timeout` milliseconds (-1: no limit); an empty
+        /// list on a timeout, and also when a descriptor failed.
+        private func wait(for descriptors: [FileDescriptor], timeout: Duration) -> [FileDescriptor] {
+            let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+            return wait(for: descriptors, timeout: milliseconds)
+        }
+
+        private func wait(for descriptors: [FileDescriptor], timeout milliseconds: Int32) -> [FileDescriptor] {
+            var polled = descriptors.map { pollfd(fd: $0.rawValue, events: Int16(POLLIN), revents: 0) }
+            guard (try? retryingInterrupts("poll", { poll(&polled, nfds_t(polled.count), milliseconds) })) != nil,
+                  !polled.contains(where: { $0.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 }) else { return [] }
+            return zip(descriptors, polled).filter { $0.1.revents & Int16(POLLIN) != 0 }.map(\.0)
+        }
     }
 }

@@ -55,4 +55,22 @@ import Testing
         #expect(delivered.all == (0..<2_000).map { "f\($0)" })
         #expect(delivered.batches < 1_000, "\(delivered.batches) deliveries for 2,000 events")
     }
+
+    /// A flush delivers what the kernel holds at once, gathering or not, and returns after.
+    @Test func aFlushDeliversTheQueuedEventsBeforeItReturns() throws {
+        let inotify = try Inotify()
+        defer { inotify.close() }
+        _ = try inotify.addWatch(Array(directory.path.utf8), mask: UInt32(IN_CREATE))
+        let delivered = Delivered()
+        let reader = try InotifyReader(inotify, isBusy: { true }, deliver: delivered.add)
+        reader.flush()  // nothing queued: it returns all the same
+        for round in 0..<50 {
+            try touch("r\(round)")
+            reader.flush()
+            #expect(delivered.all.last == "r\(round)", "round \(round): \(delivered.all.suffix(2))")
+        }
+        reader.stop()
+        reader.flush()  // after stop: returns at once
+        #expect(delivered.all == (0..<50).map { "r\($0)" })
+    }
 }
