@@ -12,7 +12,8 @@ import UnixSignals
 /// Startup: create the directories, load the journal (repairing a torn end) to rebuild the dedup
 /// index, add the inotify watch, list what is already in the inbox, then report READY=1.
 /// Graceful shutdown (SIGTERM, SIGINT) reports STOPPING=1, finishes the batch in flight and
-/// returns; files still waiting stay in the inbox for the next start. SIGHUP reopens the journal.
+/// returns; files still waiting stay in the inbox for the next start; cancelling the task does the
+/// same without STOPPING=1. SIGHUP reopens the journal.
 public struct InboxService: Service {
     public let configuration: DaemonConfiguration
     public let notifier: any LifecycleNotifier
@@ -38,10 +39,16 @@ public struct InboxService: Service {
                     for await _ in await UnixSignalsSequence(trapping: .sighup) { mailbox.post(.reload) }
                 }
             }
-            try await withGracefulShutdownHandler {
-                try await runLoop(mailbox)
-            } onGracefulShutdown: { [notifier] in
-                notifier.stopping()
+            // Cancellation (a service group ending on another service's failure) stops the loop
+            // as a graceful shutdown does: after the batch in flight.
+            try await withTaskCancellationHandler {
+                try await withGracefulShutdownHandler {
+                    try await runLoop(mailbox)
+                } onGracefulShutdown: { [notifier] in
+                    notifier.stopping()
+                    mailbox.post(.shutdown)
+                }
+            } onCancel: {
                 mailbox.post(.shutdown)
             }
             group.cancelAll()
