@@ -50,11 +50,9 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Waits for exit; returns the exit status, or nil if it did not exit within `timeout`
     /// (the process is then killed).
     public func waitForExit(timeout: Duration = .seconds(10)) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        if process.isRunning {
+        do {
+            try await eventually("the daemon's exit", within: timeout) { !process.isRunning }
+        } catch {
             signal(SIGKILL)
             process.waitUntilExit()
             return nil

@@ -16,5 +16,23 @@ public struct TimedOut: Error, CustomStringConvertible {
     public let what: String
     public let after: Duration
 
+    public init(what: String, after: Duration) {
+        self.what = what
+        self.after = after
+    }
+
     public var description: String { "timed out after \(after) waiting for: \(what)" }
+}
+
+/// Waits until `find` gives a value, looking every 10 ms, and returns it. Throws ``TimedOut``,
+/// naming `what` was awaited, when it gives none within `timeout`.
+public func eventually<Value>(
+    _ what: String, within timeout: Duration = .seconds(10), find: () throws -> Value?
+) async throws -> Value {
+    var found: Value?
+    try await eventually(what, within: timeout) {
+        found = try find()
+        return found != nil
+    }
+    return found!
 }

@@ -17,15 +17,13 @@ public enum JournalLines {
         }
     }
 
-    /// Waits until the journal holds at least `count` records; returns them (possibly fewer after
-    /// `timeout`).
+    /// Waits until the journal holds at least `count` records and returns them; throws
+    /// ``TimedOut`` when it does not within `timeout`.
     /// While waiting, a last line without its newline is a write still in progress (a reader can
     /// see part of it), so it is read again; the final read is strict.
     public static func waitFor(_ count: Int, in path: String, timeout: Duration = .seconds(60)) async throws -> [Record] {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let records = try? read(path), records.count >= count { return records }
-            try await Task.sleep(for: .milliseconds(25))
+        try await eventually("\(count) records in \(path)", within: timeout) {
+            ((try? read(path))?.count ?? 0) >= count
         }
         return try read(path)
     }

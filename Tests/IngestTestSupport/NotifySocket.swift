@@ -36,25 +36,20 @@ public final class NotifySocket: @unchecked Sendable {
     /// Every message received so far, oldest first.
     public var messages: [String] { receiver.messages }
 
-    /// Waits until some message satisfies `predicate`; returns it, or nil after `timeout`.
-    public func waitFor(_ timeout: Duration = .seconds(10), _ predicate: (String) -> Bool) async -> String? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let match = messages.first(where: predicate) { return match }
-            try? await Task.sleep(for: .milliseconds(20))
+    /// Waits until some message satisfies `predicate` and returns it; throws ``TimedOut``, with
+    /// `what` and the last messages, when none does within `timeout`.
+    public func waitFor(_ what: String, within timeout: Duration = .seconds(10), _ predicate: (String) -> Bool) async throws -> String {
+        try await eventually("\(what) (last notifications: \(messages.suffix(3)))", within: timeout) {
+            messages.first(where: predicate)
         }
-        return messages.first(where: predicate)
     }
 
-    /// Whether a message with the assignment `line` (e.g. "READY=1") has arrived after the first
-    /// `count` messages.
-    public func waitForLine(_ line: String, after count: Int = 0, timeout: Duration = .seconds(10)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        repeat {
-            if messages.dropFirst(count).contains(where: { $0.split(separator: "\n").contains(Substring(line)) }) { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        } while ContinuousClock.now < deadline
-        return false
+    /// Waits until a message with the assignment `line` (e.g. "READY=1") arrives after the first
+    /// `count` messages; throws ``TimedOut`` when none does within `timeout`.
+    public func waitForLine(_ line: String, after count: Int = 0, within timeout: Duration = .seconds(10)) async throws {
+        try await eventually("\(line) after notification \(count)", within: timeout) {
+            messages.dropFirst(count).contains(where: { $0.split(separator: "\n").contains(Substring(line)) })
+        }
     }
 
     /// Owns the socket; its thread receives until stopped, then closes it.

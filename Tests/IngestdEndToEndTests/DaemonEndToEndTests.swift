@@ -59,11 +59,11 @@ extension EndToEnd {
             // systemd saw the counts, watchdog pings, and a clean stop.
             let articles = 5 + expectedArticles.count
             let status = "STATUS=\(articles) articles, \(expectedDuplicateOf.count) duplicates, 0 rejected, 0 waiting"
-            #expect(await harness.notify.waitFor { $0.contains(status) } != nil, "\(harness.notify.messages.suffix(3))")
-            #expect(await harness.notify.waitForLine("WATCHDOG=1"))
+            _ = try await harness.notify.waitFor("STATUS with \(status)") { $0.contains(status) }
+            try await harness.notify.waitForLine("WATCHDOG=1")
             let beforeStop = harness.notify.messages.count
             #expect(await harness.stop() == 0)
-            #expect(await harness.notify.waitForLine("STOPPING=1", after: beforeStop, timeout: .seconds(1)))
+            try await harness.notify.waitForLine("STOPPING=1", after: beforeStop, within: .seconds(1))
             #expect(try FileManager.default.contentsOfDirectory(atPath: harness.inbox).isEmpty)
             #expect(try FileManager.default.contentsOfDirectory(atPath: harness.stateDir + "/processed").count == total)
 
@@ -142,8 +142,8 @@ extension EndToEnd {
             try FileManager.default.moveItem(atPath: harness.journal, toPath: harness.journal + ".1")
             let before = harness.notify.messages.count
             harness.daemon?.signal(SIGHUP)
-            #expect(await harness.notify.waitForLine("RELOADING=1", after: before))
-            #expect(await harness.notify.waitForLine("READY=1", after: before))
+            try await harness.notify.waitForLine("RELOADING=1", after: before)
+            try await harness.notify.waitForLine("READY=1", after: before)
             try harness.dropByMove(Seeds.bytes(1), as: "two.txt")
             let fresh = try await harness.records(atLeast: 1)
             #expect(fresh.count == 1)
@@ -179,9 +179,7 @@ extension EndToEnd {
             #expect(symlink(root.file("real-inbox"), root.file("inbox-link")) == 0)
             let daemon = try DaemonProcess(arguments: ["run", "--state-dir", root.file("state"), "--inbox", root.file("inbox-link")],
                                            environment: [:], stderrPath: root.file("stderr.log"))
-            for _ in 0..<200 where !FileManager.default.fileExists(atPath: root.file("state/journal.jsonl")) {
-                try await Task.sleep(for: .milliseconds(25))
-            }
+            try await eventually("the journal") { FileManager.default.fileExists(atPath: root.file("state/journal.jsonl")) }
             try await Task.sleep(for: .milliseconds(1500))  // past the first tick's check
             try root.write("real-inbox/a.txt", Seeds.bytes(4))
             #expect(try await JournalLines.waitFor(1, in: root.file("state/journal.jsonl")).first?.string("event") == "article")
@@ -195,9 +193,7 @@ extension EndToEnd {
             let daemon = try DaemonProcess(arguments: ["--state-dir", root.file("state")], environment: [:],
                                            stderrPath: root.file("stderr.log"))
             let journal = root.file("state/journal.jsonl")
-            for _ in 0..<200 where !FileManager.default.fileExists(atPath: root.file("state/inbox")) {
-                try await Task.sleep(for: .milliseconds(25))
-            }
+            try await eventually("the inbox") { FileManager.default.fileExists(atPath: root.file("state/inbox")) }
             try await Task.sleep(for: .milliseconds(100))
             try root.write("state/inbox/a.txt", Seeds.bytes(2))
             #expect(try await JournalLines.waitFor(1, in: journal).first?.string("title") == "مؤشرات على فشل اجتماع أنقرة بين الروس وفصائل حلب")

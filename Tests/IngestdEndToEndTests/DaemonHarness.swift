@@ -46,7 +46,9 @@ final class DaemonHarness: @unchecked Sendable {
             environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": String(Self.watchdogMicroseconds)],
             stderrPath: root.file("stderr.log"), launcher: launcher)
         // Generous: a debug build replays a journal of thousands of articles slowly (sketching each).
-        guard await notify.waitForLine("READY=1", after: before, timeout: .seconds(120)) else {
+        do {
+            try await notify.waitForLine("READY=1", after: before, within: .seconds(120))
+        } catch {
             throw HarnessError("no READY=1 within 120 s; stderr:\n\(daemon?.log ?? "")")
         }
     }
@@ -96,12 +98,8 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// The records once one for `file` has appeared (files are taken in the order they arrive).
     func records(through file: String, timeout: Duration = .seconds(60)) async throws -> [JournalLines.Record] {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let records = try? JournalLines.read(journal), records.contains(where: { $0.string("file") == file }) {
-                return records
-            }
-            try await Task.sleep(for: .milliseconds(25))
+        try await eventually("a record for \(file)", within: timeout) {
+            ((try? JournalLines.read(journal)) ?? []).contains(where: { $0.string("file") == file })
         }
         return try JournalLines.read(journal)
     }
@@ -110,15 +108,20 @@ final class DaemonHarness: @unchecked Sendable {
         try await JournalLines.waitFor(count, in: journal)
     }
 
-    /// The names in `directory` (relative to the state directory) once `done` holds for them, or
-    /// when `timeout` runs out: a file leaves the inbox a little after its record is written.
+    /// The names in `directory` (relative to the state directory) once `done` holds for them: a
+    /// file leaves the inbox a little after its record is written. Throws ``TimedOut`` with the
+    /// names last seen when `done` does not hold within `timeout`.
     func names(in directory: String, timeout: Duration = .seconds(10), until done: ([String]) -> Bool) async throws -> [String] {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let names = try FileManager.default.contentsOfDirectory(atPath: stateDir + "/" + directory)
-            if done(names) || ContinuousClock.now >= deadline { return names }
-            try await Task.sleep(for: .milliseconds(25))
+        var names: [String] = []
+        do {
+            try await eventually("the names in \(directory)", within: timeout) {
+                names = try FileManager.default.contentsOfDirectory(atPath: stateDir + "/" + directory)
+                return done(names)
+            }
+        } catch let timedOut as TimedOut {
+            throw TimedOut(what: "\(timedOut.what); last seen: \(names.sorted().prefix(10))", after: timeout)
         }
+        return names
     }
 }
 

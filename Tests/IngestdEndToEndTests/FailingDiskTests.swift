@@ -16,8 +16,9 @@ extension EndToEnd {
             ])
             try await harness.start()
             for index in 0..<5 { try harness.dropByRename(Array((Seeds.text(1) + " \(index)").utf8), as: "b\(index).txt") }
-            let failing = await harness.notify.waitFor(.seconds(10)) { $0.contains("journal write failed") && $0.contains("EIO") }
-            #expect(failing != nil, "STATUS should report the failing journal")
+            _ = try await harness.notify.waitFor("STATUS reporting the failing journal (EIO)") {
+                $0.contains("journal write failed") && $0.contains("EIO")
+            }
 
             let records = try await harness.records(atLeast: 5)
             #expect(records.count == 5)
@@ -27,10 +28,7 @@ extension EndToEnd {
             #expect(harness.daemon?.log.contains("Cannot write the journal") == true)
             // The daemon logs the recovery just after the append that succeeded, so the records
             // can be visible a moment before the line is in the log.
-            for _ in 0..<400 where harness.daemon?.log.contains("writable again") != true {
-                try await Task.sleep(for: .milliseconds(25))
-            }
-            #expect(harness.daemon?.log.contains("writable again") == true)
+            try await eventually("the recovery in the log") { harness.daemon?.log.contains("writable again") == true }
             #expect(await harness.stop() == 0)
         }
     }

@@ -41,8 +41,9 @@ extension EndToEnd {
             }
             harness.daemon?.signal(SIGCONT)
 
-            let failing = await harness.notify.waitFor(.seconds(10)) { $0.contains("journal write failed") && $0.contains("ENOSPC") }
-            #expect(failing != nil, "STATUS should report the failing journal")
+            _ = try await harness.notify.waitFor("STATUS reporting the failing journal (ENOSPC)") {
+                $0.contains("journal write failed") && $0.contains("ENOSPC")
+            }
             try await Task.sleep(for: .seconds(1))
             #expect(harness.daemon?.process.isRunning == true)
             #expect(try JournalLines.read(harness.journal).count == 1, "nothing but whole lines in the journal")
@@ -54,7 +55,9 @@ extension EndToEnd {
             #expect(records.count == 21)
             #expect(harness.journalProblem() == nil)
             #expect(harness.daemon?.log.contains("writable again") == true)
-            #expect(await harness.notify.waitFor(.seconds(5)) { $0.contains("STATUS=21 articles") || $0.contains("STATUS=") && $0.contains(", 0 waiting") && !$0.contains("failed") } != nil)
+            _ = try await harness.notify.waitFor("STATUS with nothing waiting and nothing failing", within: .seconds(5)) {
+                $0.contains("STATUS=21 articles") || $0.contains("STATUS=") && $0.contains(", 0 waiting") && !$0.contains("failed")
+            }
             #expect(await harness.stop() == 0)
         }
 
