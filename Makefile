@@ -47,12 +47,24 @@ test-root: deps
 ## Benchmarks the release binary: burst throughput against sha256sum, latency, memory, restart,
 ## and web pages against trafilatura (installed from PyPI into .build/bench-venv, for the benchmark only).
 ## Options for the benchmark go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--corpus DIR".
-BENCH_VENV := .build/bench-venv
+## BASELINE=<commit> builds that commit's release binary in .build-baseline/<commit> and times it
+## against this one in the same run, in turns (burst and p99 latency, BENCH_ARGS="--baseline-rounds N").
+BENCH_VENV    := .build/bench-venv
+BASELINE      ?=
+BASELINE_BIN  := .build-baseline/$(BASELINE)/.build/release/ingestd
 
-bench: deps $(BENCH_VENV)/bin/python
+bench: deps $(BENCH_VENV)/bin/python $(if $(BASELINE),$(BASELINE_BIN))
 	$(SWIFT) build -c release --product ingestd
 	$(SWIFT) build -c release --product IngestBench
-	.build/release/IngestBench --binary .build/release/ingestd --python $(BENCH_VENV)/bin/python $(BENCH_ARGS)
+	.build/release/IngestBench --binary .build/release/ingestd --python $(BENCH_VENV)/bin/python \
+	  $(if $(BASELINE),--baseline $(BASELINE_BIN)) $(BENCH_ARGS)
+
+## The release binary of an earlier commit, built from its tree (git archive) apart from this one.
+.build-baseline/%/.build/release/ingestd:
+	rm -rf .build-baseline/$*
+	mkdir -p .build-baseline/$*
+	git archive $* | tar -x -C .build-baseline/$*
+	cd .build-baseline/$* && $(SWIFT) build -c release --product ingestd
 
 $(BENCH_VENV)/bin/python:
 	python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q trafilatura lxml_html_clean

@@ -19,6 +19,9 @@ struct IngestBench {
         var htmlFiles = 4_000
         /// The Python with trafilatura, which the HTML section times against.
         var python = ".build/bench-venv/bin/python"
+        /// An earlier binary to time against this one, interleaved (`--baseline`).
+        var baseline: String?
+        var baselineRounds = 4
         /// What to measure besides the parse cost; all of it by default.
         var sections: Set<String> = ["burst", "latency", "memory", "quality", "restart", "html"]
     }
@@ -42,6 +45,9 @@ struct IngestBench {
         if options.parseOnly { printTable(table); return }
         if options.sections.contains("burst") {
             try measureBurst(options, work: work, files: files, staging: staging, into: &table)
+        }
+        if options.baseline != nil {
+            try compareWithBaseline(options, work: work, files: files, staging: staging, corpus: corpus, into: &table)
         }
         if options.sections.contains("html") {
             try measureHTML(options, work: work, into: &table)
@@ -139,8 +145,8 @@ struct IngestBench {
         return (Double(count) / seconds, seconds, daemon.memoryKB("VmHWM"))
     }
 
-    static func latencies(_ options: Options, work: String, corpus: Corpus) throws -> (p50: Double, p99: Double) {
-        let state = work + "/latency"
+    static func latencies(_ options: Options, work: String, corpus: Corpus, name: String = "latency") throws -> (p50: Double, p99: Double) {
+        let state = work + "/" + name
         let (daemon, _) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: work + "/latency.sock")
         defer { daemon.stop() }
         let journal = JournalWatch(path: state + "/journal.jsonl")
@@ -308,6 +314,8 @@ struct IngestBench {
             case "--sections": options.sections = Set(value.split(separator: ",").map(String.init))
             case "--html-files": options.htmlFiles = Int(value) ?? options.htmlFiles
             case "--python": options.python = value
+            case "--baseline": options.baseline = value
+            case "--baseline-rounds": options.baselineRounds = Int(value) ?? options.baselineRounds
             default: throw BenchError("unknown option \(argument); see Benchmarks/IngestBench/IngestBench.swift")
             }
         }
