@@ -165,7 +165,15 @@ public enum CanonicalText {
         /// through tables rather than the rule's case analysis, with the state in locals: this
         /// runs over every byte of every article and was most of the CPU time spent on a file.
         mutating func appendNeutral(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            let tables = ScalarTables.shared
+            ScalarTables.shared.withPointers { ascii, twoByte, punctuation in
+                appendNeutral(bytes, ascii: ascii, twoByte: twoByte, punctuation: punctuation)
+            }
+        }
+
+        private mutating func appendNeutral(
+            _ bytes: UnsafeBufferPointer<UInt8>,
+            ascii: UnsafePointer<UInt8>, twoByte: UnsafePointer<UInt16>, punctuation: UnsafePointer<UInt16>
+        ) -> Bool {
             // Every input byte writes at most two (a space and itself; two bytes at most two and
             // a space), except through the rule, which checks the room itself.
             reserve(2 * bytes.count + 8)
@@ -177,17 +185,17 @@ public enum CanonicalText {
                 let lead = bytes[index]
                 let entry: UInt16, value: UInt32
                 if lead < 0x80 {
-                    entry = UInt16(tables.ascii[Int(lead)])
+                    entry = UInt16(ascii[Int(lead)])
                     value = UInt32(lead)
                     index &+= 1
                 } else if lead < 0xE0 {
                     value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[index &+ 1] & 0x3F)
-                    entry = tables.twoByte[Int(value)]
+                    entry = twoByte[Int(value)]
                     index &+= 2
                 } else if lead < 0xF0 {
                     value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
                     guard ScalarTables.punctuation.contains(value) else { return false }
-                    entry = tables.punctuation[Int(value - ScalarTables.punctuation.lowerBound)]
+                    entry = punctuation[Int(value - ScalarTables.punctuation.lowerBound)]
                     index &+= 3
                 } else {
                     return false  // outside the BMP: never NFKC-neutral here
@@ -224,7 +232,7 @@ public enum CanonicalText {
                         hash = MinHashSketch.fnv(MinHashSketch.fnv(hash, first), second)
                         guard index &+ 1 < bytes.count, bytes[index] & 0xE0 == 0xC0 else { break }
                         let scalar = UInt32(bytes[index] & 0x1F) << 6 | UInt32(bytes[index &+ 1] & 0x3F)
-                        letter = tables.twoByte[Int(scalar)]
+                        letter = twoByte[Int(scalar)]
                         guard letter >= 0x80 && letter < 0x800 else { break }
                         index &+= 2
                     }
@@ -366,9 +374,9 @@ public enum CanonicalText {
 
     /// What the rule does with each scalar the fast path can meet: ASCII, the two-byte UTF-8
     /// range and General Punctuation. Built once from ``Writer/append(_:)`` itself, by writing
-    /// each scalar between two letters, so the tables cannot drift from the rule. Plain memory,
-    /// allocated once and never freed, so that the loop reads it without checks.
-    struct ScalarTables: @unchecked Sendable {
+    /// each scalar between two letters, so the tables cannot drift from the rule. Immutable
+    /// arrays; the loop reads them through pointers, without bounds checks (see ``withPointers(_:)``).
+    struct ScalarTables: Sendable {
         /// Not NFKC-neutral: the fast path gives up.
         static let notNeutral: UInt16 = 0xFFFF
         static let separator: UInt16 = 0xFFFE
@@ -378,27 +386,35 @@ public enum CanonicalText {
         static let punctuation: Range<UInt32> = 0x2000..<0x2070
 
         /// Indexed by byte: the byte it becomes, or 0 for a separator.
-        let ascii: UnsafePointer<UInt8>
+        private let ascii: [UInt8]
         /// Indexed by scalar value, U+0000–07FF: the one scalar it becomes, or one of the above.
-        let twoByte: UnsafePointer<UInt16>
+        private let twoByte: [UInt16]
         /// Indexed by scalar value − U+2000.
-        let punctuation: UnsafePointer<UInt16>
+        private let punctuation: [UInt16]
 
         static let shared = ScalarTables()
 
         private init() {
-            ascii = Self.permanent((UInt32(0)..<0x80).map { byte in
+            ascii = (UInt32(0)..<0x80).map { byte in
                 let entry = Self.entry(byte)
                 return entry == Self.separator ? 0 : UInt8(entry)
-            })
-            twoByte = Self.permanent((0..<0x800).map(Self.entry))
-            punctuation = Self.permanent(Self.punctuation.map(Self.entry))
+            }
+            twoByte = (0..<0x800).map(Self.entry)
+            punctuation = Self.punctuation.map(Self.entry)
         }
 
-        private static func permanent<Element>(_ elements: [Element]) -> UnsafePointer<Element> {
-            let memory = UnsafeMutablePointer<Element>.allocate(capacity: elements.count)
-            memory.initialize(from: elements, count: elements.count)
-            return UnsafePointer(memory)
+        /// The tables as pointers, valid within `body`: one call per text, then reads without
+        /// bounds checks (every index the loop makes is within its table by construction).
+        func withPointers<Result>(
+            _ body: (_ ascii: UnsafePointer<UInt8>, _ twoByte: UnsafePointer<UInt16>, _ punctuation: UnsafePointer<UInt16>) -> Result
+        ) -> Result {
+            ascii.withUnsafeBufferPointer { ascii in
+                twoByte.withUnsafeBufferPointer { twoByte in
+                    punctuation.withUnsafeBufferPointer { punctuation in
+                        body(ascii.baseAddress!, twoByte.baseAddress!, punctuation.baseAddress!)
+                    }
+                }
+            }
         }
 
         private static func entry(_ value: UInt32) -> UInt16 {
