@@ -1,9 +1,10 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// A datagram socket standing in for systemd's notification socket: point NOTIFY_SOCKET at
 /// ``path`` and read what the daemon sends.
-public final class NotifySocket: @unchecked Sendable {
+public final class NotifySocket: Sendable {
     public let path: String
     private let receiver: Receiver
 
@@ -53,27 +54,26 @@ public final class NotifySocket: @unchecked Sendable {
     }
 
     /// Owns the socket; its thread receives until stopped, then closes it.
-    private final class Receiver: @unchecked Sendable {
+    private final class Receiver: Sendable {
         private let fd: Int32
-        private let lock = NSLock()
-        private var received: [String] = []
-        private var stopped = false
+        private let received = Mutex<[String]>([])
+        private let stopped = Atomic<Bool>(false)
 
         init(fd: Int32) { self.fd = fd }
 
-        var messages: [String] { lock.withLock { received } }
+        var messages: [String] { received.withLock { $0 } }
 
-        func stop() { lock.withLock { stopped = true } }
+        func stop() { stopped.store(true, ordering: .relaxed) }
 
         func receiveUntilStopped() {
             var buffer = [UInt8](repeating: 0, count: 4096)
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            while !lock.withLock({ stopped }) {
+            while !stopped.load(ordering: .relaxed) {
                 guard poll(&descriptor, 1, 50) > 0 else { continue }
                 let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
                 guard count > 0 else { continue }
                 let message = String(decoding: buffer[..<count], as: UTF8.self)
-                lock.withLock { received.append(message) }
+                received.withLock { $0.append(message) }
             }
             close(fd)
         }
