@@ -72,6 +72,18 @@ final class DaemonHarness: @unchecked Sendable {
         guard rename(staged, inbox + "/" + name) == 0 else { throw HarnessError("rename \(name): errno \(errno)") }
     }
 
+    /// Writes `count` small distinct articles named n0.txt, n1.txt, … into `directory`, with plain
+    /// syscalls: tens of thousands of them in a second or two.
+    func writeNumberedArticles(_ count: Int, into directory: String) throws {
+        for index in 0..<count {
+            let bytes = Array("خبر رقم \(index)\nنص الخبر \(index) عن حلب.".utf8)
+            let fd = open(directory + "/n\(index).txt", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw HarnessError("create n\(index).txt: errno \(errno)") }
+            defer { close(fd) }
+            guard write(fd, bytes, bytes.count) == bytes.count else { throw HarnessError("write n\(index).txt: errno \(errno)") }
+        }
+    }
+
     /// Drops a file the way `cp` does: written in place, then closed.
     func dropByCopy(_ source: String, as name: String) throws {
         try runCommand("/bin/cp", [source, inbox + "/" + name])

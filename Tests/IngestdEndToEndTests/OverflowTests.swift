@@ -16,12 +16,7 @@ extension EndToEnd {
             let harness = try DaemonHarness()
             try await harness.start()
             harness.daemon?.signal(SIGSTOP)
-            for index in 0..<count {
-                let text = "خبر رقم \(index)\nنص الخبر \(index) عن حلب."
-                guard FileManager.default.createFile(atPath: harness.inbox + "/n\(index).txt", contents: Data(text.utf8)) else {
-                    throw HarnessError("could not write file \(index)")
-                }
-            }
+            try harness.writeNumberedArticles(count, into: harness.inbox)
             harness.daemon?.signal(SIGCONT)
 
             let records = try await JournalLines.waitFor(count, in: harness.journal, timeout: .seconds(240))

@@ -12,12 +12,7 @@ extension EndToEnd {
             let count = 20_000
             let harness = try DaemonHarness()
             try await harness.start()
-            for index in 0..<count {
-                let text = "خبر رقم \(index)\nنص الخبر \(index) عن حلب."
-                guard FileManager.default.createFile(atPath: harness.staging + "/n\(index).txt", contents: Data(text.utf8)) else {
-                    throw HarnessError("could not write file \(index)")
-                }
-            }
+            try harness.writeNumberedArticles(count, into: harness.staging)
             let busy = try BusyCore()
             defer { busy.stop() }
             for index in 0..<count {
