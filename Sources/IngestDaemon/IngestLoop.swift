@@ -117,7 +117,7 @@ final class IngestLoop {
     /// Ingests waiting files batch by batch, until none wait, the journal fails, or shutdown
     /// starts; between batches it takes in what arrived meanwhile.
     private func processPending() throws {
-        if waitingCount > 0 && retry.isDue {
+        if waitingCount > 0 && retry.isDue() {
             setJournaling(true)
             defer { setJournaling(false) }
             while waitingCount > 0 && !stopping {

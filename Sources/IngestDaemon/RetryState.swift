@@ -5,19 +5,20 @@ import Logging
 /// then try again; the first success ends it.
 struct RetryState {
     private(set) var failure: SystemError?
-    private var delay: Duration = .zero
+    /// How long the last failure made the next write wait.
+    private(set) var delay: Duration = .zero
     private var notBefore = ContinuousClock.now
 
-    var isDue: Bool { ContinuousClock.now >= notBefore }
+    func isDue(now: ContinuousClock.Instant = .now) -> Bool { now >= notBefore }
 
-    mutating func failed(_ error: SystemError, logger: Logger, waiting: Int) {
+    mutating func failed(_ error: SystemError, logger: Logger, waiting: Int, now: ContinuousClock.Instant = .now) {
         if failure == nil {
             logger.error("Cannot write the journal; files stay in the inbox and writing is retried.",
                          metadata: ["error": "\(error)", "waiting": "\(waiting)"])
         }
         failure = error
         delay = min(max(delay * 2, .milliseconds(100)), .seconds(30))
-        notBefore = ContinuousClock.now + delay
+        notBefore = now + delay
     }
 
     mutating func succeeded(logger: Logger) {
