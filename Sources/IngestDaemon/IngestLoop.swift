@@ -106,13 +106,7 @@ final class IngestLoop {
         reportStatus(force: true)
     }
 
-    var statusLine: String {
-        let line = ingestor.tally.status(waiting: waitingCount)
-        guard let failure = retry.failure else { return line }
-        return "\(line); journal write failed (\(failure.message), \(failure.name)), retrying"
-    }
-
-    private var waitingCount: Int { files.waitingCount + reads.count }
+    var waitingCount: Int { files.waitingCount + reads.count }
 
     /// Ingests waiting files batch by batch, until none wait, the journal fails, or shutdown
     /// starts; between batches it takes in what arrived meanwhile.
@@ -232,29 +226,5 @@ final class IngestLoop {
         files.finishedMoving(reports.map(\.file))
     }
 
-    /// Sends STATUS= when it changed, at most every 250 ms so that a burst does not flood the
-    /// service manager; the next tick sends what was held back.
-    private func reportStatus(force: Bool) {
-        let text = statusLine
-        guard text != statusSent.text, statusSent.throttle.allows(force: force) else { return }
-        notifier.status(text)
-        statusSent.text = text
-    }
 
-    private func pingWatchdog(force: Bool) {
-        if watchdog?.allows(force: force) == true { notifier.watchdog() }
-    }
-
-    private func reload() {
-        notifier.reloading()
-        do {
-            try journal.reopen()
-            saveCheckpoint(waiting: true)
-            logger.info("Reopened the journal.", metadata: ["journal": "\(configuration.journal)"])
-        } catch {
-            logger.error("Could not reopen the journal; still writing to the old one.",
-                         metadata: ["journal": "\(configuration.journal)", "error": "\(error)"])
-        }
-        notifier.ready(status: statusLine)
-    }
 }
