@@ -107,5 +107,5 @@ extension IngestBench {
         try? FileManager.default.removeItem(atPath: staging)
     }
 
-    private static func format3(_ value: Double) -> String { String(format: "%.3f", value) }
+    static func format3(_ value: Double) -> String { String(format: "%.3f", value) }
 }

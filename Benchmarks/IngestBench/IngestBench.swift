@@ -23,7 +23,7 @@ struct IngestBench {
         var baseline: String?
         var baselineRounds = 4
         /// What to measure besides the parse cost; all of it by default.
-        var sections: Set<String> = ["burst", "latency", "memory", "quality", "restart", "html"]
+        var sections: Set<String> = ["burst", "latency", "memory", "quality", "passages", "restart", "html"]
     }
 
     static func main() throws {
@@ -69,6 +69,9 @@ struct IngestBench {
             table.append(("near-duplicates, SaudiNewsNet \(quality.articles) distinct articles: pairs with J ≥ 0.7", "\(quality.truePairs)", ""))
             table.append(("near-duplicates: recall (J ≥ 0.7)", format(quality.recall), "≥ 0.90"))
             table.append(("near-duplicates: precision (reported pairs with J ≥ 0.5)", format(quality.precision), "≥ 0.95"))
+        }
+        if options.sections.contains("passages") {
+            try measurePassages(into: &table)
         }
         for records in options.restartRecords where options.sections.contains("restart") {
             let restart = try restartTimes(options, work: work, records: records)

@@ -1,0 +1,159 @@
+import IngestCore
+import IngestTestSupport
+import Testing
+
+@Suite struct PassageIndexTests {
+    /// The canonical words of a seed (title and body) and its shingles.
+    static func seed(_ index: Int) throws -> (words: [Substring], shingles: PassageShingles) {
+        guard case .success(let article) = ArticleParser.parse(Seeds.bytes(index), fileName: Seeds.names[index]) else {
+            throw SeedError()
+        }
+        let form = CanonicalText.canonicalForm(joining: [article.title, article.body])
+        let words = String(decoding: form.text, as: UTF8.self).split(separator: " ")
+        return (words, PassageShingles(wordHashes: form.wordHashes, minimumWords: 12))
+    }
+
+    struct SeedError: Error {}
+
+    static func article(_ text: String) -> PassageShingles {
+        PassageShingles(wordHashes: MinHashSketch.wordHashes(CanonicalText.canonicalUTF8(text)), minimumWords: 12)
+    }
+
+    /// Words `wx0 wx1 …` from `range`: distinct words per prefix (letters only).
+    static func words(_ prefix: String, _ range: Range<Int>) -> String {
+        range.map { "\(prefix)x\($0)" }.joined(separator: " ")
+    }
+
+    @Test func theCorridorPassageOfSeed000IsFoundInSeed001WithItsRanges() throws {
+        let (first, second) = (try Self.seed(0), try Self.seed(1))
+        var index = PassageIndex()
+        index.insert(first.shingles, seq: 1)
+        let reuse = index.reuse(of: second.shingles)
+        let passage = try #require(reuse.passages.first)
+        #expect(passage.seq == 1)
+        #expect(passage.words >= 31)
+        // 000 has one word more ("مع") inside the passage: bridged.
+        let here = second.words[passage.at], there = first.words[passage.from]
+        #expect(here.count + 1 == there.count)
+        #expect(here.prefix(19) == there.prefix(19))
+        #expect(here.suffix(12) == there.suffix(12))
+        #expect(reuse.reusedWords == reuse.passages.reduce(0) { $0 + $1.words })
+    }
+
+    @Test func thePressConferencePassageOfSeed002IsOnePassageInSeed003AcrossTheSpellingOfTheMinistersName() throws {
+        let (first, second) = (try Self.seed(2), try Self.seed(3))
+        var index = PassageIndex()
+        index.insert(first.shingles, seq: 7)
+        let reuse = index.reuse(of: second.shingles)
+        let passage = try #require(reuse.passages.first)
+        #expect(passage.seq == 7)
+        #expect(passage.words >= 22)
+        let here = second.words[passage.at], there = first.words[passage.from]
+        #expect(here.contains("تشاووش") && !here.contains("جاووش"))
+        #expect(there.contains("جاووش") && !there.contains("تشاووش"))
+        #expect(here.first == there.first && here.last == there.last)
+        #expect(reuse.passages.count == 1)
+    }
+
+    @Test func unrelatedSeedsShareNothing() throws {
+        var index = PassageIndex()
+        index.insert(try Self.seed(0).shingles, seq: 1)
+        #expect(index.reuse(of: try Self.seed(2).shingles) == PassageReuse())
+    }
+
+    @Test func aPassageIsCreditedToTheEarliestArticleThatHasIt() {
+        let passage = Self.words("wire", 0..<30)
+        var index = PassageIndex()
+        index.insert(Self.article("\(Self.words("a", 0..<20)) \(passage)"), seq: 3)
+        index.insert(Self.article("\(passage) \(Self.words("b", 0..<20))"), seq: 4)
+        let reuse = index.reuse(of: Self.article("\(Self.words("c", 0..<5)) \(passage) \(Self.words("c", 5..<9))"))
+        #expect(reuse.passages == [SharedPassage(seq: 3, at: 5..<35, from: 20..<50)])
+        #expect(reuse.reusedWords == 30)
+    }
+
+    @Test func aLaterArticleKeepsThePartTheEarliestDoesNotHave() {
+        var index = PassageIndex()
+        index.insert(Self.article(Self.words("w", 0..<20)), seq: 1)
+        index.insert(Self.article(Self.words("w", 0..<40)), seq: 2)
+        let reuse = index.reuse(of: Self.article(Self.words("w", 0..<40)))
+        #expect(reuse.passages == [SharedPassage(seq: 1, at: 0..<20, from: 0..<20), SharedPassage(seq: 2, at: 20..<40, from: 20..<40)])
+    }
+
+    @Test func runsShorterThanTheMinimumAreNotPassagesAndTheMinimumIs() {
+        var index = PassageIndex()
+        index.insert(Self.article("\(Self.words("x", 0..<11)) \(Self.words("a", 0..<20)) \(Self.words("y", 0..<12))"), seq: 1)
+        let reuse = index.reuse(of: Self.article("\(Self.words("x", 0..<11)) \(Self.words("b", 0..<20)) \(Self.words("y", 0..<12))"))
+        #expect(reuse.passages.map(\.at) == [31..<43])
+    }
+
+    @Test func aReplacedWordIsBridgedButThreeAreNot() {
+        var index = PassageIndex()
+        index.insert(Self.article(Self.words("w", 0..<40)), seq: 1)
+        let oneReplaced = Self.article("\(Self.words("w", 0..<20)) other \(Self.words("w", 21..<40))")
+        #expect(index.reuse(of: oneReplaced).passages.map(\.at) == [0..<40])
+        let threeReplaced = Self.article("\(Self.words("w", 0..<15)) p q r \(Self.words("w", 18..<40))")
+        #expect(index.reuse(of: threeReplaced).passages.map(\.at) == [18..<40, 0..<15])
+    }
+
+    @Test func aPhraseInMoreEarlierArticlesThanTheLimitIsAStockPhrase() {
+        let phrase = Self.words("stock", 0..<20)
+        let settings = PassageSettings(maximumSources: 3)
+        var index = PassageIndex(settings: settings)
+        for seq in 1...3 { index.insert(Self.article("\(Self.words("a\(seq)y", 0..<10)) \(phrase)"), seq: UInt64(seq)) }
+        let query = Self.article("\(phrase) \(Self.words("q", 0..<10))")
+        #expect(index.reuse(of: query).passages.map(\.seq) == [1], "three earlier articles: not yet stock")
+        index.insert(Self.article("\(Self.words("a4y", 0..<10)) \(phrase)"), seq: 4)
+        #expect(index.reuse(of: query) == PassageReuse(), "four: stock")
+    }
+
+    @Test func articlesBeyondTheHorizonLeaveTheIndex() {
+        let passage = Self.words("p", 0..<20)
+        var index = PassageIndex(settings: PassageSettings(horizon: 2))
+        index.insert(Self.article(passage), seq: 1)
+        index.insert(Self.article(Self.words("b", 0..<20)), seq: 2)
+        #expect(index.reuse(of: Self.article(passage)).passages.map(\.seq) == [1], "within the horizon")
+        index.insert(Self.article(Self.words("c", 0..<20)), seq: 3)
+        #expect(index.count == 2)
+        #expect(index.reuse(of: Self.article(passage)) == PassageReuse())
+    }
+
+    @Test func evictionKeepsFindingTheArticlesInTheHorizonPastCompaction() {
+        var index = PassageIndex(settings: PassageSettings(horizon: 1500))
+        for seq in 1...5000 { index.insert(Self.article(Self.words("n\(seq)y", 0..<14)), seq: UInt64(seq)) }
+        #expect(index.count == 1500)
+        #expect(index.reuse(of: Self.article(Self.words("n3501y", 0..<14))).passages.map(\.seq) == [3501])
+        #expect(index.reuse(of: Self.article(Self.words("n3500y", 0..<14))) == PassageReuse())
+    }
+
+    @Test func removeLastTakesTheArticleBack() {
+        var index = PassageIndex()
+        index.insert(Self.article(Self.words("w", 0..<20)), seq: 5)
+        #expect(index.reuse(of: Self.article(Self.words("w", 0..<20))).passages.count == 1)
+        index.removeLast(seq: 5)
+        #expect(index.count == 0)
+        #expect(index.reuse(of: Self.article(Self.words("w", 0..<20))) == PassageReuse())
+    }
+
+    @Test func anIndexRebuiltFromItsArticlesAnswersTheSame() throws {
+        var index = PassageIndex()
+        for seed in 0..<4 { index.insert(try Self.seed(seed).shingles, seq: UInt64(seed + 1)) }
+        let rebuilt = PassageIndex(settings: index.settings, articles: index.articles.map { ($0.seq, Array($0.words)) })
+        #expect(rebuilt.count == index.count)
+        for seed in 0..<5 {
+            #expect(rebuilt.reuse(of: try Self.seed(seed).shingles) == index.reuse(of: try Self.seed(seed).shingles))
+        }
+    }
+
+    @Test func atMostTenPassagesTheLongestOfEachSourceFirst() {
+        var index = PassageIndex()
+        var text: [String] = []
+        for source in 1...12 {
+            let passage = Self.words("s\(source)y", 0..<(12 + source))
+            index.insert(Self.article(passage), seq: UInt64(source))
+            text.append(passage)
+        }
+        let reuse = index.reuse(of: Self.article(text.joined(separator: " sep ")))
+        #expect(reuse.passages.map(\.seq) == Array((3...12).reversed()).map(UInt64.init))
+        #expect(reuse.reusedWords == (1...12).reduce(0) { $0 + 12 + $1 })
+    }
+}
