@@ -28,8 +28,18 @@ public struct Article: Sendable, Equatable {
     /// The id, the word count and, when `sketched`, the MinHash sketch of the shingles (see
     /// ``MinHashSketch``), all from one canonicalisation of title and body.
     public func identity(sketched: Bool) -> (id: ContentID, words: Int, sketch: MinHashSketch?) {
+        let identity = analysed(sketched: sketched, passageWords: nil)
+        return (identity.id, identity.words, identity.sketch)
+    }
+
+    /// What ingesting the article computes from its canonical text, in one canonicalisation: the
+    /// id, the body's word count, the MinHash sketch when `sketched`, and the passage shingles
+    /// for passages of `passageWords` words or more when that is not nil.
+    public func analysed(sketched: Bool, passageWords: Int?) -> (id: ContentID, words: Int, sketch: MinHashSketch?, shingles: PassageShingles?) {
         CanonicalText.withCanonicalForm(joining: [title, body]) { text, words, wordHashes in
-            (ContentID(digestOf: UnsafeRawBufferPointer(text)), words[1], sketched ? MinHashSketch(wordHashes: wordHashes) : nil)
+            (ContentID(digestOf: UnsafeRawBufferPointer(text)), words[1],
+             sketched ? MinHashSketch(wordHashes: wordHashes) : nil,
+             passageWords.map { PassageShingles(wordHashes: wordHashes, minimumWords: $0) })
         }
     }
 

@@ -6,8 +6,9 @@ import Crypto
 /// deciding duplicates happens afterwards, in order (``Ingestor``).
 public struct FileAnalysis: Sendable {
     public enum Outcome: Sendable {
-        /// `sketch` is nil when near-duplicate detection is off.
-        case article(Article, id: ContentID, words: Int, sketch: MinHashSketch?)
+        /// `sketch` is nil when near-duplicate detection is off, `shingles` when shared-passage
+        /// detection is.
+        case article(Article, id: ContentID, words: Int, sketch: MinHashSketch?, shingles: PassageShingles? = nil)
         case rejected(Rejection)
     }
 
@@ -25,14 +26,17 @@ public struct FileAnalysis: Sendable {
         self.outcome = outcome
     }
 
-    /// Parses `content`, the whole file; sketches it for near-duplicate detection when `sketched`.
-    public init(file: RelativePath, content: [UInt8], sketched: Bool = true) {
+    /// Parses `content`, the whole file; sketches it for near-duplicate detection when `sketched`,
+    /// and shingles it for passages of at least `passageWords` words when that is not nil.
+    public init(file: RelativePath, content: [UInt8], sketched: Bool = true,
+                passageWords: Int? = PassageSettings.defaultMinimumWords) {
         let sha256 = Self.sha256Hex(content)
         switch ArticleParser.parse(content, fileName: String(decoding: file.lastComponent, as: UTF8.self)) {
         case .success(let article):
-            let identity = article.identity(sketched: sketched)
+            let analysed = article.analysed(sketched: sketched, passageWords: passageWords)
             self.init(file: file, sha256: sha256, bytes: content.count,
-                      outcome: .article(article, id: identity.id, words: identity.words, sketch: identity.sketch))
+                      outcome: .article(article, id: analysed.id, words: analysed.words, sketch: analysed.sketch,
+                                        shingles: analysed.shingles))
         case .failure(let rejection):
             self.init(file: file, sha256: sha256, bytes: content.count, outcome: .rejected(rejection))
         }

@@ -10,7 +10,9 @@ import Crypto
 /// Binary layout, little-endian: "INGESTIX", version (u32), reserved (u32, 0), then u64 fields
 /// nextSeq, articles, duplicates, rejected, device, inode, offset, entry count; then each entry as
 /// the id's four u64 words and a u64 seq; then the near-duplicate index: a u64 count, that many
-/// u64 seqs, and that many 128-byte sketches; then the SHA-256 of all that precedes it.
+/// u64 seqs, and that many 128-byte sketches; then the shared-passage index: a u64 count, that many
+/// u64 seqs, that many u32 word counts, and the articles' word bytes back to back (see
+/// ``PassageShingles``); then the SHA-256 of all that precedes it.
 public struct IndexCheckpoint: Equatable, Sendable {
     public struct Entry: Equatable, Sendable {
         public var id: ContentID
@@ -31,9 +33,24 @@ public struct IndexCheckpoint: Equatable, Sendable {
     /// The near-duplicate index: its articles' seqs, and their sketches back to back.
     public var nearSeqs: [UInt64]
     public var nearSketches: [UInt8]
+    /// The shared-passage index's articles, oldest first.
+    public var passageArticles: [PassageArticle]
+
+    /// An article of the shared-passage index: its seq and a byte per word.
+    public struct PassageArticle: Equatable, Sendable {
+        public var seq: UInt64
+        public var words: [UInt8]
+
+        public init(seq: UInt64, words: [UInt8]) {
+            self.seq = seq
+            self.words = words
+        }
+    }
 
     public init(nextSeq: UInt64, tally: Ingestor.Tally, journalDevice: UInt64, journalInode: UInt64,
-                journalOffset: UInt64, entries: [Entry], nearSeqs: [UInt64] = [], nearSketches: [UInt8] = []) {
+                journalOffset: UInt64, entries: [Entry], nearSeqs: [UInt64] = [], nearSketches: [UInt8] = [],
+                passageArticles: [PassageArticle] = []) {
+        self.passageArticles = passageArticles
         self.nearSeqs = nearSeqs
         self.nearSketches = nearSketches
         self.nextSeq = nextSeq
@@ -45,7 +62,7 @@ public struct IndexCheckpoint: Equatable, Sendable {
     }
 
     static let magic = Array("INGESTIX".utf8)
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
     static let headerSize = 8 + 4 + 4 + 8 * 8
     static let entrySize = 40
 
@@ -68,6 +85,10 @@ public struct IndexCheckpoint: Equatable, Sendable {
         bytes.appendLittleEndian(UInt64(nearSeqs.count))
         for seq in nearSeqs { bytes.appendLittleEndian(seq) }
         bytes += nearSketches
+        bytes.appendLittleEndian(UInt64(passageArticles.count))
+        for article in passageArticles { bytes.appendLittleEndian(article.seq) }
+        for article in passageArticles { bytes.appendLittleEndian(UInt32(article.words.count)) }
+        for article in passageArticles { bytes += article.words }
         bytes += Array(SHA256.hash(data: bytes))
         return bytes
     }
@@ -92,14 +113,26 @@ public struct IndexCheckpoint: Equatable, Sendable {
         }
         let nearCount = Int(reader.u64())
         let sketchBytes = nearCount * MinHashSketch.binCount
-        guard nearCount <= body.count / 8,
-              body.count == nearCountOffset + 8 + nearCount * 8 + sketchBytes else { return nil }
+        let passageCountOffset = nearCountOffset + 8 + nearCount * 8 + sketchBytes
+        guard nearCount <= body.count / 8, body.count >= passageCountOffset + 8 else { return nil }
         let nearSeqs = (0..<nearCount).map { _ in reader.u64() }
         let sketchStart = body.startIndex + nearCountOffset + 8 + nearCount * 8
+        reader.offset = passageCountOffset
+        let passageCount = Int(reader.u64())
+        guard passageCount <= body.count / 12, body.count >= passageCountOffset + 8 + passageCount * 12 else { return nil }
+        let passageSeqs = (0..<passageCount).map { _ in reader.u64() }
+        let wordCounts = (0..<passageCount).map { _ in Int(reader.u32()) }
+        guard body.count == passageCountOffset + 8 + passageCount * 12 + wordCounts.reduce(0, +) else { return nil }
+        var wordStart = body.startIndex + passageCountOffset + 8 + passageCount * 12
+        let passageArticles = zip(passageSeqs, wordCounts).map { seq, count in
+            defer { wordStart += count }
+            return PassageArticle(seq: seq, words: Array(body[wordStart..<wordStart + count]))
+        }
         self.init(nextSeq: fields[0],
                   tally: Ingestor.Tally(articles: Int(fields[1]), duplicates: Int(fields[2]), rejected: Int(fields[3])),
                   journalDevice: fields[4], journalInode: fields[5], journalOffset: fields[6], entries: entries,
-                  nearSeqs: nearSeqs, nearSketches: Array(body[sketchStart..<sketchStart + sketchBytes]))
+                  nearSeqs: nearSeqs, nearSketches: Array(body[sketchStart..<sketchStart + sketchBytes]),
+                  passageArticles: passageArticles)
     }
 }
 

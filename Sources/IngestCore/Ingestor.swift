@@ -7,20 +7,25 @@ public struct Ingestor: Sendable {
 
     public private(set) var index = DedupIndex()
     public private(set) var nearIndex = NearDuplicateIndex()
+    /// The shared-passage index; nil turns shared-passage detection off (no `reuse`).
+    public private(set) var passageIndex: PassageIndex?
     public private(set) var nextSeq: UInt64 = 1
     public private(set) var tally = Tally()
     /// Earlier articles at least this similar are listed in `near_duplicates`; nil turns
     /// near-duplicate detection off (no sketches, no `near_duplicates`).
     public var nearThreshold: Double?
 
-    public init(nearThreshold: Double? = Self.defaultNearThreshold) {
+    public init(nearThreshold: Double? = Self.defaultNearThreshold, passages: PassageSettings? = nil) {
         self.nearThreshold = nearThreshold
+        passageIndex = passages.map(PassageIndex.init(settings:))
     }
 
     /// The state saved in `checkpoint`.
-    public init(checkpoint: IndexCheckpoint, nearThreshold: Double? = Self.defaultNearThreshold) {
+    public init(checkpoint: IndexCheckpoint, nearThreshold: Double? = Self.defaultNearThreshold,
+                passages: PassageSettings? = nil) {
         index = DedupIndex(entries: checkpoint.entries)
         nearIndex = NearDuplicateIndex(seqs: checkpoint.nearSeqs, sketches: checkpoint.nearSketches)
+        passageIndex = passages.map { PassageIndex(settings: $0, articles: checkpoint.passageArticles.map { ($0.seq, $0.words) }) }
         nextSeq = checkpoint.nextSeq
         tally = checkpoint.tally
         self.nearThreshold = nearThreshold
@@ -30,7 +35,8 @@ public struct Ingestor: Sendable {
     public func checkpoint(journalDevice: UInt64, journalInode: UInt64, journalOffset: UInt64) -> IndexCheckpoint {
         IndexCheckpoint(nextSeq: nextSeq, tally: tally, journalDevice: journalDevice, journalInode: journalInode,
                         journalOffset: journalOffset, entries: index.entries,
-                        nearSeqs: nearIndex.seqs, nearSketches: nearIndex.sketchBytes)
+                        nearSeqs: nearIndex.seqs, nearSketches: nearIndex.sketchBytes,
+                        passageArticles: passageIndex?.articles.map { .init(seq: $0.seq, words: Array($0.words)) } ?? [])
     }
 
     /// Counts of journal records by event.
@@ -60,7 +66,7 @@ public struct Ingestor: Sendable {
         switch analysis.outcome {
         case .rejected(let rejection):
             record.reason = rejection.reason
-        case .article(let article, let id, let words, let sketch):
+        case .article(let article, let id, let words, let sketch, let shingles):
             record.id = id
             if let earlier = index.insert(id, seq: seq) {
                 record.event = .duplicate
@@ -73,6 +79,10 @@ public struct Ingestor: Sendable {
                     record.nearDuplicates = nearIndex.nearDuplicates(of: sketch, threshold: nearThreshold)
                     nearIndex.insert(sketch, seq: seq)
                 }
+                if let shingles, passageIndex != nil {
+                    record.reuse = passageIndex!.reuse(of: shingles)
+                    passageIndex!.insert(shingles, seq: seq)
+                }
             }
         }
         apply(event: record.event, seq: seq)
@@ -84,7 +94,12 @@ public struct Ingestor: Sendable {
     public mutating func replay(_ entry: JournalEntry) {
         guard entry.seq >= nextSeq else { return }
         if entry.event == .article, let id = entry.id { _ = index.insert(id, seq: entry.seq) }
-        if nearThreshold != nil, let sketch = entry.sketch { nearIndex.insert(sketch, seq: entry.seq) }
+        if entry.event == .article, let title = entry.title, let body = entry.body {
+            let analysed = Article(title: title, body: body)
+                .analysed(sketched: nearThreshold != nil, passageWords: passageIndex?.settings.minimumWords)
+            if let sketch = analysed.sketch { nearIndex.insert(sketch, seq: entry.seq) }
+            if let shingles = analysed.shingles { passageIndex?.insert(shingles, seq: entry.seq) }
+        }
         apply(event: entry.event, seq: entry.seq)
     }
 
@@ -96,6 +111,7 @@ public struct Ingestor: Sendable {
             case .article:
                 if let id = record.id { index.remove(id, seq: record.seq) }
                 nearIndex.removeLast(seq: record.seq)
+                passageIndex?.removeLast(seq: record.seq)
                 tally.articles -= 1
             case .duplicate: tally.duplicates -= 1
             case .rejected: tally.rejected -= 1

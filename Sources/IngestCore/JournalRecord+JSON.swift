@@ -31,6 +31,7 @@ extension JournalRecord {
             if let author = metadata.author { json.string("author", author) }
             if let date = metadata.date { json.string("date", date) }
             if let nearDuplicates { json.nearDuplicates(nearDuplicates) }
+            if let reuse { json.reuse(reuse) }
         }
         if let reason { json.string("reason", reason) }
         return json.finish()
@@ -69,6 +70,19 @@ struct JSONObjectWriter {
             buffer.append(contentsOf: "{\"seq\":\(near.seq),\"similarity\":\(JSONObjectFormat.threeDecimals(near.similarity))}".utf8)
         }
         buffer.append(UInt8(ascii: "]"))
+    }
+
+    /// `"reuse":[{"seq":3,"words":31,"at":[40,71],"from":[12,44]},…],"reused_words":31`.
+    mutating func reuse(_ reuse: PassageReuse) {
+        key("reuse")
+        buffer.append(UInt8(ascii: "["))
+        for (index, passage) in reuse.passages.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            let (at, from) = (passage.at, passage.from)
+            buffer.append(contentsOf: "{\"seq\":\(passage.seq),\"words\":\(passage.words),\"at\":[\(at.lowerBound),\(at.upperBound)],\"from\":[\(from.lowerBound),\(from.upperBound)]}".utf8)
+        }
+        buffer.append(UInt8(ascii: "]"))
+        number("reused_words", UInt64(reuse.reusedWords))
     }
 
     mutating func finish() -> [UInt8] {

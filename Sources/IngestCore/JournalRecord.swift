@@ -22,6 +22,8 @@ public struct JournalRecord: Sendable, Equatable {
     public var words: Int?
     /// On articles when near-duplicate detection is on: earlier similar articles, best first.
     public var nearDuplicates: [NearDuplicate]?
+    /// On articles when shared-passage detection is on: the passages earlier articles have too.
+    public var reuse: PassageReuse?
     public var reason: String?
 
     public init(

@@ -22,6 +22,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var batchSize: Int
     /// Articles list earlier ones at least this similar in `near_duplicates`; nil: detection off.
     public var nearThreshold: Double?
+    /// How shared passages are found and listed in `reuse`; nil: detection off (the default).
+    public var passages: PassageSettings?
 
     public static let defaultMaxBytes = 16 * 1024 * 1024
 

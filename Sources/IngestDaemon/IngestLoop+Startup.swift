@@ -52,7 +52,8 @@ extension IngestLoop {
         if let cutSeq = report.highestCutSeq { ingestor.reserveSeqs(through: cutSeq) }
         let watcher = try watchInbox(configuration, directories, logger: logger)
         let reader = InboxFileReader(inbox: directories.inbox, maxBytes: configuration.maxBytes,
-                                     sketched: configuration.nearThreshold != nil)
+                                     sketched: configuration.nearThreshold != nil,
+                                     passageWords: configuration.passages?.minimumWords)
         let mover: BackgroundMover
         do {
             mover = try BackgroundMover(inbox: directories.inbox, processed: directories.processed,
@@ -117,15 +118,15 @@ extension IngestLoop {
     ) -> (Ingestor, JournalFile.ResumePoint?) {
         switch CheckpointFile.read(configuration.checkpoint) {
         case .missing:
-            return (Ingestor(nearThreshold: configuration.nearThreshold), nil)
+            return (Ingestor(nearThreshold: configuration.nearThreshold, passages: configuration.passages), nil)
         case .damaged:
             logger.warning(
                 "The index checkpoint is damaged; rebuilding the index from the journal. Articles and seqs from journals rotated away are not in it.",
                 metadata: ["checkpoint": "\(configuration.checkpoint)"])
-            return (Ingestor(nearThreshold: configuration.nearThreshold), nil)
+            return (Ingestor(nearThreshold: configuration.nearThreshold, passages: configuration.passages), nil)
         case .valid(let checkpoint):
             let identity = FileIdentity(device: checkpoint.journalDevice, inode: checkpoint.journalInode)
-            return (Ingestor(checkpoint: checkpoint, nearThreshold: configuration.nearThreshold),
+            return (Ingestor(checkpoint: checkpoint, nearThreshold: configuration.nearThreshold, passages: configuration.passages),
                     .init(identity: identity, offset: Int(checkpoint.journalOffset)))
         }
     }

@@ -19,11 +19,15 @@ public struct InboxFileReader: Sendable {
     public let maxBytes: Int
     /// Whether articles get a near-duplicate sketch.
     public let sketched: Bool
+    /// The shortest shared passage, for which articles are shingled; nil: not shingled.
+    public let passageWords: Int?
 
-    public init(inbox: FileDescriptor, maxBytes: Int, sketched: Bool = true) {
+    public init(inbox: FileDescriptor, maxBytes: Int, sketched: Bool = true,
+                passageWords: Int? = PassageSettings.defaultMinimumWords) {
         self.inbox = inbox
         self.maxBytes = maxBytes
         self.sketched = sketched
+        self.passageWords = passageWords
     }
 
     /// Reads and analyses the entry at `path`.
@@ -76,7 +80,7 @@ public struct InboxFileReader: Sendable {
             if content.count > maxBytes {
                 return .file(.rejected(path, .tooLarge(bytes: Int(info.st_size), limit: maxBytes), bytes: Int(info.st_size)))
             }
-            var analysis = FileAnalysis(file: path, content: content, sketched: sketched)
+            var analysis = FileAnalysis(file: path, content: content, sketched: sketched, passageWords: passageWords)
             analysis.identity = FileIdentity(info, generation: try? file.handleDigest())
             return .file(analysis)
         } catch {

@@ -48,6 +48,24 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .long, help: "Turn near-duplicate detection off: no near_duplicates in the journal, less CPU and memory.")
     var noNearDuplicates = false
 
+    @Flag(
+        name: .long, inversion: .prefixedNo,
+        help: "List in reuse the passages each article shares with earlier ones (off by default: it costs the loop 50–200 µs an article, see docs/benchmarks.md).")
+    var reuse = false
+
+    @Option(name: .long, help: ArgumentHelp("The shortest passage listed in reuse, in words (8 or more), e.g. --reuse-min-words 20.", valueName: "n"))
+    var reuseMinWords: Int = PassageSettings.defaultMinimumWords
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A word sequence more earlier articles than this have is a stock phrase (titles, sign-offs, footers) and starts no passage, e.g. --reuse-max-sources 20.",
+            valueName: "n"))
+    var reuseMaxSources: Int = PassageSettings.defaultMaximumSources
+
+    @Option(name: .long, help: ArgumentHelp("Look for passages in the latest this many articles; older ones leave the index, e.g. --reuse-horizon 200000.", valueName: "n"))
+    var reuseHorizon: Int = PassageSettings.defaultHorizon
+
     @Option(name: .long, help: ArgumentHelp("Operational log level on stderr: trace, debug, info, notice, warning, error, critical. e.g. --log-level debug.", valueName: "level"))
     var logLevel: String = "info"
 
@@ -56,6 +74,11 @@ struct Run: AsyncParsableCommand {
         guard (0...1).contains(nearThreshold) else {
             throw ValidationError("--near-threshold must be a similarity between 0 and 1, e.g. 0.7.")
         }
+        guard reuseMinWords >= PassageShingles.shingleWords else {
+            throw ValidationError("--reuse-min-words must be at least \(PassageShingles.shingleWords), e.g. 12.")
+        }
+        guard reuseMaxSources >= 1 else { throw ValidationError("--reuse-max-sources must be at least 1, e.g. 10.") }
+        guard reuseHorizon >= 1 else { throw ValidationError("--reuse-horizon must be at least 1 article, e.g. 1000000.") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of: trace, debug, info, notice, warning, error, critical.")
         }
@@ -70,9 +93,11 @@ struct Run: AsyncParsableCommand {
         }
         signal(SIGPIPE, SIG_IGN)
         let logger = Logger(label: "ingestd")
-        let configuration = DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             stateDirectory: stateDir ?? Self.defaultStateDirectory(), inbox: inbox, journal: journal, maxBytes: maxBytes,
             nearThreshold: noNearDuplicates ? nil : nearThreshold)
+        configuration.passages = !reuse ? nil : PassageSettings(
+            minimumWords: reuseMinWords, maximumSources: reuseMaxSources, horizon: reuseHorizon)
         let service = InboxService(configuration: configuration, notifier: SystemdNotifier(), logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)],

@@ -20,7 +20,27 @@ import Testing
         #expect(decoded.entries.sorted { $0.seq < $1.seq } == checkpoint.entries.sorted { $0.seq < $1.seq })
         #expect(decoded.nearSeqs == [1, 2, 3])
         #expect(decoded.nearSketches == checkpoint.nearSketches)
-        #expect(checkpoint.encoded().count == 8 + 8 + 64 + 3 * 40 + 8 + 3 * (8 + 128) + 32)
+        #expect(decoded.passageArticles.isEmpty, "two-word articles are shorter than a passage")
+        #expect(checkpoint.encoded().count == 8 + 8 + 64 + 3 * 40 + 8 + 3 * (8 + 128) + 8 + 32)
+    }
+
+    @Test func theSharedPassageIndexRoundTripsAndAnswersTheSame() throws {
+        let wire = (0..<30).map { "wire\($0)" }.joined(separator: " ")
+        var ingestor = Ingestor(passages: PassageSettings())
+        for number in 0..<3 {
+            let text = "title \(number)\n\(wire) " + (0..<20).map { "own\(number)x\($0)" }.joined(separator: " ")
+            _ = ingestor.record(for: FileAnalysis(file: RelativePath("\(number).txt"), content: Array(text.utf8)), time: "t")
+        }
+        let checkpoint = ingestor.checkpoint(journalDevice: 1, journalInode: 2, journalOffset: 3)
+        let decoded = try #require(IndexCheckpoint(decoding: checkpoint.encoded()))
+        #expect(decoded.passageArticles == checkpoint.passageArticles)
+        #expect(decoded.passageArticles.map(\.seq) == [1, 2, 3])
+        #expect(decoded.passageArticles.map(\.words.count) == [52, 52, 52])
+        var restored = Ingestor(checkpoint: decoded, passages: PassageSettings())
+        let next = FileAnalysis(file: RelativePath("n.txt"), content: Array("another\n\(wire) tail".utf8))
+        let record = restored.record(for: next, time: "t")
+        #expect(record == ingestor.record(for: next, time: "t"))
+        #expect(record.reuse?.passages == [SharedPassage(seq: 1, at: 1..<31, from: 2..<32)])
     }
 
     @Test func damageIsDetected() {

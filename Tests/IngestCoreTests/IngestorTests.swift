@@ -56,6 +56,21 @@ import Testing
         #expect(ingestor.record(for: analysis("b.txt", body: story(editEvery: 50)), time: "t").nearDuplicates == [])
     }
 
+    @Test func articlesListTheirSharedPassagesUnlessSwitchedOff() {
+        let wire = (0..<20).map { "wire\($0)" }.joined(separator: " ")
+        var ingestor = Ingestor(passages: PassageSettings())
+        _ = ingestor.record(for: analysis("a.txt", body: "\(wire) first"), time: "t")
+        let second = ingestor.record(for: analysis("b.txt", body: "second \(wire)"), time: "t")
+        #expect(second.reuse == PassageReuse(passages: [SharedPassage(seq: 1, at: 1..<21, from: 0..<20)], reusedWords: 20))
+        #expect(String(decoding: second.jsonLine(), as: UTF8.self).hasSuffix(
+            #"],"reuse":[{"seq":1,"words":20,"at":[1,21],"from":[0,20]}],"reused_words":20}"# + "\n"))
+        var off = Ingestor(passages: nil)
+        _ = off.record(for: analysis("a.txt", body: "\(wire) first"), time: "t")
+        let plain = off.record(for: analysis("b.txt", body: "second \(wire)"), time: "t")
+        #expect(plain.reuse == nil)
+        #expect(!String(decoding: plain.jsonLine(), as: UTF8.self).contains("reuse"))
+    }
+
     @Test func similarityIsWrittenWithThreeDecimals() {
         #expect(JSONObjectFormat.threeDecimals(0.91372) == "0.914")
         #expect(JSONObjectFormat.threeDecimals(0.5) == "0.5")
@@ -65,11 +80,11 @@ import Testing
     }
 
     @Test func replayRebuildsTheSameState() {
-        var live = Ingestor()
+        var live = Ingestor(passages: PassageSettings())
         let records = ["a", "b", "a", "c", "b", story(), story(editEvery: 40)].enumerated().map { index, text in
             live.record(for: analysis("\(index).txt", body: text), time: "t")
         }
-        var replayed = Ingestor()
+        var replayed = Ingestor(passages: PassageSettings())
         for record in records {
             replayed.replay(JournalEntry(line: record.jsonLine().dropLast())!)
         }
@@ -81,6 +96,7 @@ import Testing
         let fromReplay = replayed.record(for: near, time: "t")
         #expect(fromReplay == live.record(for: near, time: "t"))
         #expect(fromReplay.nearDuplicates?.count == 2)
+        #expect(fromReplay.reuse.map { Set($0.passages.map(\.seq)) } == [6], "the story's passages, from its first telling")
     }
 
     @Test func undoTakesBackAFailedBatch() {

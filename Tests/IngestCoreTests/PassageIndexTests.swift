@@ -157,3 +157,19 @@ import Testing
         #expect(reuse.reusedWords == (1...12).reduce(0) { $0 + 12 + $1 })
     }
 }
+
+extension PassageIndexTests {
+    /// A page of one word repeated (hostile input) must cost little: its repeated shingles are
+    /// left out of the alignment, and only its first 65,536 words are read.
+    @Test(.timeLimit(.minutes(1)))
+    func aPageOfOneWordRepeatedCostsLittle() {
+        let page = PassageShingles(wordHashes: [UInt64](repeating: 42, count: 200_000), minimumWords: 12)
+        #expect(page.words.count == PassageShingles.maximumWords)
+        var index = PassageIndex()
+        index.insert(page, seq: 1)
+        #expect(index.reuse(of: page) == PassageReuse())
+        let passage = Self.words("p", 0..<20)
+        index.insert(Self.article(passage), seq: 2)
+        #expect(index.reuse(of: Self.article(passage)).passages.map(\.seq) == [2], "positive control")
+    }
+}

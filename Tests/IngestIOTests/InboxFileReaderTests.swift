@@ -21,7 +21,7 @@ import Testing
     @Test func readsAndAnalysesAnArticle() throws {
         try directory.write("a.txt", Array("عنوان\nنص".utf8))
         guard case .file(let analysis) = try reader().read(RelativePath("a.txt")),
-              case .article(let article, _, _, _) = analysis.outcome else {
+              case .article(let article, _, _, _, _) = analysis.outcome else {
             Issue.record("not read as an article")
             return
         }

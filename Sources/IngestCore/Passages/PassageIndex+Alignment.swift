@@ -235,7 +235,13 @@ extension PassageIndex {
 /// The shingles of a new article by value, for aligning it with earlier articles: an
 /// open-addressing table from shingle value to the positions where it starts, and for each
 /// position whether its shingle is a stock phrase, asked of the index once.
+///
+/// A shingle the article repeats more than ``maximumRepeats`` times is left out: it says nothing
+/// of where a passage is, and a page of one word repeated would otherwise match every shingle
+/// of an earlier such page with every one of its own.
 struct ShingleMap {
+    static let maximumRepeats = 4
+
     private var values: [UInt64]
     private var positions: [Int32]
     private var mask: Int
@@ -251,7 +257,8 @@ struct ShingleMap {
         mask = capacity - 1
         shingleKeys = shingles.map(PassageShingles.key(ofShingle:))
         stock = [UInt8](repeating: 0, count: shingles.count)
-        for (position, value) in shingles.enumerated() {
+        let repeated = Self.repeatedValues(shingles)
+        for (position, value) in shingles.enumerated() where repeated.isEmpty || !repeated.contains(value) {
             var slot = Self.home(value) & mask
             while positions[slot] >= 0 { slot = (slot + 1) & mask }
             values[slot] = value
@@ -272,6 +279,20 @@ struct ShingleMap {
     mutating func isStock(at position: Int, _ isStock: (UInt32) -> Bool) -> Bool {
         if stock[position] == 0 { stock[position] = isStock(shingleKeys[position]) ? 1 : 2 }
         return stock[position] == 1
+    }
+
+    /// The values that occur more than ``maximumRepeats`` times (by sorting: a table would put
+    /// all occurrences of one value in one probe run).
+    private static func repeatedValues(_ values: [UInt64]) -> Set<UInt64> {
+        guard !values.isEmpty else { return [] }
+        let sorted = values.sorted()
+        var repeated = Set<UInt64>()
+        var runStart = 0
+        for index in 1...sorted.count where index == sorted.count || sorted[index] != sorted[runStart] {
+            if index - runStart > maximumRepeats { repeated.insert(sorted[runStart]) }
+            runStart = index
+        }
+        return repeated
     }
 
     @inline(__always)

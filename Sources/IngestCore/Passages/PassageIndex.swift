@@ -22,6 +22,10 @@ public struct PassageIndex: Sendable {
     /// The words of all spans, back to back.
     private var words: [UInt8] = []
     private var table = PostingTable()
+    /// Keys that more than `maximumSources` articles have posted: asked for every shingle of a
+    /// new article that an earlier one shares, which a set answers in one probe where the table
+    /// would walk a run of postings. A key stays in it when articles that had it leave the index.
+    private var stockKeys = Set<UInt32>()
 
     struct Span: Sendable {
         var seq: UInt64
@@ -38,7 +42,7 @@ public struct PassageIndex: Sendable {
 
     /// Bytes held for the articles in the index: words, bookkeeping and the table.
     public var byteCount: Int {
-        words.count + spans.count * MemoryLayout<Span>.stride + table.byteCount
+        words.count + spans.count * MemoryLayout<Span>.stride + table.byteCount + stockKeys.capacity * MemoryLayout<UInt32>.stride
     }
 
     /// The seqs and word bytes of the articles in the index, oldest first (for checkpoints).
@@ -66,8 +70,8 @@ public struct PassageIndex: Sendable {
         spans.append(Span(seq: seq, start: words.count, count: shingles.words.count))
         words += shingles.words
         let cap = settings.maximumSources, live = liveOrdinals
-        for key in shingles.keys {
-            table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live.contains)
+        for key in shingles.keys where table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live.contains) > cap {
+            stockKeys.insert(key)
         }
     }
 
@@ -111,8 +115,7 @@ public struct PassageIndex: Sendable {
 
     /// Whether the shingle with this key is a stock phrase.
     func isStock(_ key: UInt32) -> Bool {
-        let limit = settings.maximumSources
-        return table.count(of: key, upTo: limit < .max ? limit + 1 : limit, isLive: liveOrdinals.contains) > limit
+        !stockKeys.isEmpty && stockKeys.contains(key)
     }
 
     /// The articles that selected one of `article`'s fingerprints that is not a stock phrase,

@@ -17,6 +17,9 @@
 public struct PassageShingles: Sendable, Equatable {
     /// Words per shingle.
     public static let shingleWords = 8
+    /// Articles are compared on their first this many words: news articles are far shorter, and
+    /// a page of millions of words must not cost the index or the alignment more than this.
+    public static let maximumWords = 65_536
 
     /// One byte per canonical word of the article's title and body.
     public let words: [UInt8]
@@ -26,7 +29,7 @@ public struct PassageShingles: Sendable, Equatable {
     /// The shingles of the canonical words with these hashes (``MinHashSketch/wordHashes(_:)``),
     /// with fingerprints for passages of at least `minimumWords` words.
     public init(wordHashes: UnsafeBufferPointer<UInt64>, minimumWords: Int) {
-        let words = wordHashes.map(Self.wordByte)
+        let words = wordHashes.prefix(Self.maximumWords).map(Self.wordByte)
         self.init(words: words, minimumWords: minimumWords)
     }
 
@@ -37,7 +40,7 @@ public struct PassageShingles: Sendable, Equatable {
 
     /// The shingles of an article of which only the word bytes are known (from a checkpoint).
     public init(words: [UInt8], minimumWords: Int) {
-        self.words = words
+        self.words = Array(words.prefix(Self.maximumWords))
         self.keys = Self.winnowedKeys(words, window: Self.window(minimumWords: minimumWords))
     }
 

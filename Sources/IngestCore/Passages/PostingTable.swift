@@ -45,8 +45,10 @@ struct PostingTable: Sendable {
     }
 
     /// Posts `ordinal` under `key`, unless the key has more than `cap` live postings: then the
-    /// oldest of them becomes `ordinal`.
-    mutating func insert(key: UInt32, ordinal: UInt32, cap: Int, isLive: (UInt32) -> Bool) {
+    /// oldest of them becomes `ordinal`. Returns the key's live postings afterwards (at most
+    /// `cap + 1`).
+    @discardableResult
+    mutating func insert(key: UInt32, ordinal: UInt32, cap: Int, isLive: (UInt32) -> Bool) -> Int {
         if Double(used + 1) > Double(slots.count) * Self.maximumLoad { rebuild(isLive: isLive) }
         let entry = UInt64(key) << 32 | UInt64(ordinal)
         var reusable: Int?
@@ -67,12 +69,14 @@ struct PostingTable: Sendable {
         }
         if live > cap, let oldest {
             slots[oldest.slot] = entry
+            return live
         } else if let reusable {
             slots[reusable] = entry
         } else {
             slots[slot] = entry
             used += 1
         }
+        return live + 1
     }
 
     /// Takes back the posting of `ordinal` under `key`, if it is there.
