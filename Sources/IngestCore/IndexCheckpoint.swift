@@ -99,7 +99,8 @@ public struct IndexCheckpoint: Equatable, Sendable {
         let body = bytes[..<(bytes.count - 32)]
         guard Array(SHA256.hash(data: Array(body))) == Array(bytes[(bytes.count - 32)...]) else { return nil }
         var reader = LittleEndianReader(bytes: body, offset: 8)
-        guard reader.u32() == Self.version else { return nil }
+        let version = reader.u32()
+        guard version == Self.version || version == 2 else { return nil }
         _ = reader.u32()
         let fields = (0..<8).map { _ in reader.u64() }
         let count = Int(fields[7])
@@ -114,16 +115,18 @@ public struct IndexCheckpoint: Equatable, Sendable {
         let nearCount = Int(reader.u64())
         let sketchBytes = nearCount * MinHashSketch.binCount
         let passageCountOffset = nearCountOffset + 8 + nearCount * 8 + sketchBytes
-        guard nearCount <= body.count / 8, body.count >= passageCountOffset + 8 else { return nil }
+        // Version 2, before shared passages, ends with the sketches.
+        let passageSection = version == 2 ? 0 : 8
+        guard nearCount <= body.count / 8, body.count >= passageCountOffset + passageSection else { return nil }
         let nearSeqs = (0..<nearCount).map { _ in reader.u64() }
         let sketchStart = body.startIndex + nearCountOffset + 8 + nearCount * 8
         reader.offset = passageCountOffset
-        let passageCount = Int(reader.u64())
-        guard passageCount <= body.count / 12, body.count >= passageCountOffset + 8 + passageCount * 12 else { return nil }
+        let passageCount = version == 2 ? 0 : Int(reader.u64())
+        guard passageCount <= body.count / 12, body.count >= passageCountOffset + passageSection + passageCount * 12 else { return nil }
         let passageSeqs = (0..<passageCount).map { _ in reader.u64() }
         let wordCounts = (0..<passageCount).map { _ in Int(reader.u32()) }
-        guard body.count == passageCountOffset + 8 + passageCount * 12 + wordCounts.reduce(0, +) else { return nil }
-        var wordStart = body.startIndex + passageCountOffset + 8 + passageCount * 12
+        guard body.count == passageCountOffset + passageSection + passageCount * 12 + wordCounts.reduce(0, +) else { return nil }
+        var wordStart = body.startIndex + passageCountOffset + passageSection + passageCount * 12
         let passageArticles = zip(passageSeqs, wordCounts).map { seq, count in
             defer { wordStart += count }
             return PassageArticle(seq: seq, words: Array(body[wordStart..<wordStart + count]))

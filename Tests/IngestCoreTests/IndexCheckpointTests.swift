@@ -43,6 +43,22 @@ import Testing
         #expect(record.reuse?.passages == [SharedPassage(seq: 1, at: 1..<31, from: 2..<32)])
     }
 
+    /// A checkpoint written before shared passages (version 2: no passage section) still loads,
+    /// so an upgrade does not replay journals from the start, nor lose seqs rotated away.
+    @Test func aVersionTwoCheckpointLoads() throws {
+        let checkpoint = sample()
+        let body = Array(checkpoint.encoded().dropLast(32).dropLast(8))  // no hash, no passage count
+        func sealed(version: UInt8) -> [UInt8] {
+            var bytes = body
+            bytes[8] = version
+            let hex = Array(FileAnalysis.sha256Hex(bytes).utf8)
+            return bytes + stride(from: 0, to: 64, by: 2).map { UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+        }
+        let decoded = try #require(IndexCheckpoint(decoding: sealed(version: 2)))
+        #expect(decoded == checkpoint)
+        #expect(IndexCheckpoint(decoding: sealed(version: 1)) == nil, "another version is refused")
+    }
+
     @Test func damageIsDetected() {
         let bytes = sample().encoded()
         for position in [0, 9, 20, 90, bytes.count - 1] {
