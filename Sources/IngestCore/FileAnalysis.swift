@@ -29,7 +29,7 @@ public struct FileAnalysis: Sendable {
     /// Parses `content`, the whole file; sketches it for near-duplicate detection when `sketched`,
     /// and shingles it for passages of at least `passageWords` words when that is not nil.
     public init(file: RelativePath, content: [UInt8], sketched: Bool = true,
-                passageWords: Int? = PassageSettings.defaultMinimumWords) {
+                passageWords: Int? = nil) {
         let sha256 = Self.sha256Hex(content)
         switch ArticleParser.parse(content, fileName: String(decoding: file.lastComponent, as: UTF8.self)) {
         case .success(let article):

@@ -94,7 +94,7 @@ public struct Ingestor: Sendable {
     public mutating func replay(_ entry: JournalEntry) {
         guard entry.seq >= nextSeq else { return }
         if entry.event == .article, let id = entry.id { _ = index.insert(id, seq: entry.seq) }
-        if entry.event == .article, let title = entry.title, let body = entry.body {
+        if entry.event == .article, nearThreshold != nil || passageIndex != nil, let title = entry.title, let body = entry.body {
             let analysed = Article(title: title, body: body)
                 .analysed(sketched: nearThreshold != nil, passageWords: passageIndex?.settings.minimumWords)
             if let sketch = analysed.sketch { nearIndex.insert(sketch, seq: entry.seq) }

@@ -23,7 +23,7 @@ public struct InboxFileReader: Sendable {
     public let passageWords: Int?
 
     public init(inbox: FileDescriptor, maxBytes: Int, sketched: Bool = true,
-                passageWords: Int? = PassageSettings.defaultMinimumWords) {
+                passageWords: Int? = nil) {
         self.inbox = inbox
         self.maxBytes = maxBytes
         self.sketched = sketched

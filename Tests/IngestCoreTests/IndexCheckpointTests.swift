@@ -29,7 +29,7 @@ import Testing
         var ingestor = Ingestor(passages: PassageSettings())
         for number in 0..<3 {
             let text = "title \(number)\n\(wire) " + (0..<20).map { "own\(number)x\($0)" }.joined(separator: " ")
-            _ = ingestor.record(for: FileAnalysis(file: RelativePath("\(number).txt"), content: Array(text.utf8)), time: "t")
+            _ = ingestor.record(for: FileAnalysis(file: RelativePath("\(number).txt"), content: Array(text.utf8), passageWords: 12), time: "t")
         }
         let checkpoint = ingestor.checkpoint(journalDevice: 1, journalInode: 2, journalOffset: 3)
         let decoded = try #require(IndexCheckpoint(decoding: checkpoint.encoded()))
@@ -37,7 +37,7 @@ import Testing
         #expect(decoded.passageArticles.map(\.seq) == [1, 2, 3])
         #expect(decoded.passageArticles.map(\.words.count) == [52, 52, 52])
         var restored = Ingestor(checkpoint: decoded, passages: PassageSettings())
-        let next = FileAnalysis(file: RelativePath("n.txt"), content: Array("another\n\(wire) tail".utf8))
+        let next = FileAnalysis(file: RelativePath("n.txt"), content: Array("another\n\(wire) tail".utf8), passageWords: 12)
         let record = restored.record(for: next, time: "t")
         #expect(record == ingestor.record(for: next, time: "t"))
         #expect(record.reuse?.passages == [SharedPassage(seq: 1, at: 1..<31, from: 2..<32)])

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct IngestorTests {
     private func analysis(_ name: String, body: String) -> FileAnalysis {
-        FileAnalysis(file: RelativePath(name), content: Array(body.utf8))
+        FileAnalysis(file: RelativePath(name), content: Array(body.utf8), passageWords: 12)
     }
 
     @Test func firstWinsAndLaterAreDuplicates() {
