@@ -34,16 +34,6 @@ struct PostingTable: Sendable {
         }
     }
 
-    /// The number of live postings of `key`, counting no further than `limit`.
-    func count(of key: UInt32, upTo limit: Int, isLive: (UInt32) -> Bool) -> Int {
-        var count = 0
-        forEachPosting(of: key, isLive: isLive) { _ in
-            count += 1
-            return count < limit
-        }
-        return count
-    }
-
     /// Posts `ordinal` under `key`, unless the key has more than `cap` live postings: then the
     /// oldest of them becomes `ordinal`. Returns the key's live postings afterwards (at most
     /// `cap + 1`).
