@@ -6,7 +6,7 @@ extension IngestBench {
     /// Shared passages on SaudiNewsNet against the exact answer (``PassageQuality``), and the share
     /// of candidate passages the stock-phrase rule removes.
     static func measurePassages(into table: inout [(String, String, String)]) throws {
-        guard let articles = try passageArticles() else {
+        guard let articles = try PassageQuality.saudiNewsNetArticles() else {
             progress("shared passages: SaudiNewsNet is not here; skipped")
             return
         }
@@ -14,9 +14,7 @@ extension IngestBench {
         let quality = PassageQuality.measure(articles: articles)
         progress("shared passages: \(quality) in \(format(Date().timeIntervalSince(started))) s")
         let unfiltered = PassageQuality.reportedPassages(articles, settings: PassageSettings(maximumSources: .max))
-        let filtered = PassageQuality.reportedPassages(articles, settings: PassageSettings())
-        let count = { (lists: [[SharedPassage]]) in lists.reduce(0) { $0 + $1.count } }
-        let removed = 1 - Double(count(filtered.passages)) / Double(max(1, count(unfiltered.passages)))
+        let removed = 1 - Double(quality.reportedPassages) / Double(max(1, unfiltered.passages.reduce(0) { $0 + $1.count }))
         let name = "shared passages, SaudiNewsNet \(quality.articles) distinct articles"
         table.append(("\(name): articles with a true passage", "\(quality.articlesWithTruePassages)", ""))
         table.append(("shared passages: pair recall, ≥ 20 words (\(quality.longPairs) pairs)", format3(quality.longPairRecall), "≥ 0.95"))
@@ -27,13 +25,5 @@ extension IngestBench {
         table.append(("shared passages: all true passages listed and credited to the earliest source (\(quality.truePassages))", format3(quality.earliestCreditOfAll), "report"))
         table.append(("shared passages: index bytes per article", "\(Int(quality.bytesPerArticle))", "≤ 2048"))
         table.append(("shared passages: candidates removed as stock phrases", "\(format(removed * 100)) %", "report"))
-    }
-
-    private static func passageArticles() throws -> [[UInt64]]? {
-        guard let files = try SaudiNewsNet.jsonFiles() else { return nil }
-        return PassageQuality.distinctArticles(files.enumerated().compactMap { index, bytes in
-            guard case .success(let article) = ArticleParser.parse(bytes, fileName: "a\(index).json") else { return nil }
-            return (article.title, article.body)
-        })
     }
 }

@@ -25,7 +25,7 @@ public struct Ingestor: Sendable {
                 passages: PassageSettings? = nil) {
         index = DedupIndex(entries: checkpoint.entries)
         nearIndex = NearDuplicateIndex(seqs: checkpoint.nearSeqs, sketches: checkpoint.nearSketches)
-        passageIndex = passages.map { PassageIndex(settings: $0, articles: checkpoint.passageArticles.map { ($0.seq, $0.words) }) }
+        passageIndex = passages.map { PassageIndex(settings: $0, articles: checkpoint.passageArticles) }
         nextSeq = checkpoint.nextSeq
         tally = checkpoint.tally
         self.nearThreshold = nearThreshold
@@ -36,7 +36,7 @@ public struct Ingestor: Sendable {
         IndexCheckpoint(nextSeq: nextSeq, tally: tally, journalDevice: journalDevice, journalInode: journalInode,
                         journalOffset: journalOffset, entries: index.entries,
                         nearSeqs: nearIndex.seqs, nearSketches: nearIndex.sketchBytes,
-                        passageArticles: passageIndex?.articles.map { .init(seq: $0.seq, words: Array($0.words)) } ?? [])
+                        passageArticles: passageIndex?.articles ?? [])
     }
 
     /// Counts of journal records by event.
@@ -94,9 +94,8 @@ public struct Ingestor: Sendable {
     public mutating func replay(_ entry: JournalEntry) {
         guard entry.seq >= nextSeq else { return }
         if entry.event == .article, let id = entry.id { _ = index.insert(id, seq: entry.seq) }
-        if entry.event == .article, nearThreshold != nil || passageIndex != nil, let title = entry.title, let body = entry.body {
-            let analysed = Article(title: title, body: body)
-                .analysed(sketched: nearThreshold != nil, passageWords: passageIndex?.settings.minimumWords)
+        if nearThreshold != nil || passageIndex != nil, let article = entry.article {
+            let analysed = article.analysed(sketched: nearThreshold != nil, passageWords: passageIndex?.settings.minimumWords)
             if let sketch = analysed.sketch { nearIndex.insert(sketch, seq: entry.seq) }
             if let shingles = analysed.shingles { passageIndex?.insert(shingles, seq: entry.seq) }
         }

@@ -43,11 +43,11 @@ public struct JournalEntry: Sendable, Equatable {
             title: object["title"] as? String, body: object["body"] as? String)
     }
 
-    /// The MinHash sketch of the article's text, as it was computed when the record was written;
-    /// nil for records that are not articles.
-    public var sketch: MinHashSketch? {
+    /// The article's title and body, from which its sketch and passage shingles are computed again
+    /// as when the record was written; nil for records that are not articles.
+    public var article: Article? {
         guard event == .article, let title, let body else { return nil }
-        return Article(title: title, body: body).sketch
+        return Article(title: title, body: body)
     }
 }
 

@@ -8,11 +8,7 @@ import Testing
 @Suite struct PassageQualityTests {
     @Test(.enabled(if: SaudiNewsNet.isPresent, "needs ../shared/corpora/saudinewsnet"))
     func targetsOnSaudiNewsNet() throws {
-        let files = try #require(try SaudiNewsNet.jsonFiles())
-        let articles = PassageQuality.distinctArticles(files.enumerated().compactMap { index, bytes in
-            guard case .success(let article) = ArticleParser.parse(bytes, fileName: "a\(index).json") else { return nil }
-            return (article.title, article.body)
-        })
+        let articles = try #require(try PassageQuality.saudiNewsNetArticles())
         let quality = PassageQuality.measure(articles: articles)
         print("shared passages on SaudiNewsNet: \(quality)")
         print("recall ≥20 \(quality.longPairRecall) 12–19 \(quality.shortPairRecall) precision \(quality.pairPrecision) word F1 \(quality.wordF1) (P \(quality.wordPrecision) R \(quality.wordRecall)) earliest \(quality.earliestCredit) bytes/article \(quality.bytesPerArticle)")

@@ -49,6 +49,16 @@ public struct PassageQuality: Sendable {
         }
     }
 
+    /// The distinct articles of the SaudiNewsNet sample as the daemon parses its `.json` files;
+    /// nil when the corpus is absent.
+    public static func saudiNewsNetArticles() throws -> [[UInt64]]? {
+        guard let files = try SaudiNewsNet.jsonFiles() else { return nil }
+        return distinctArticles(files.enumerated().compactMap { index, bytes in
+            guard case .success(let article) = ArticleParser.parse(bytes, fileName: "a\(index).json") else { return nil }
+            return (article.title, article.body)
+        })
+    }
+
     /// Runs the index over the articles (canonical word hashes, in order; seq = position + 1) and
     /// compares with the truth.
     public static func measure(articles: [[UInt64]], settings: PassageSettings = PassageSettings()) -> PassageQuality {

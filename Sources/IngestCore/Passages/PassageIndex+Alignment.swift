@@ -143,6 +143,10 @@ extension PassageIndex {
                 return a.indices.contains(x) && b.indices.contains(y) && a[x] == b[y]
             }
         }
+        // Replaced words before added or dropped ones, fewer before more.
+        let skips = bridge < 1 ? [] : (1...bridge).flatMap { larger in (0...larger).flatMap { smaller in
+            smaller == larger ? [(larger, larger)] : [(larger, smaller), (smaller, larger)]
+        } }
         var (i, j) = start
         var reached = start
         while true {
@@ -151,10 +155,7 @@ extension PassageIndex {
                 j += step
             }
             reached = (i, j)
-            let skips = (1...max(1, bridge)).flatMap { larger in (0...larger).flatMap { smaller in
-                smaller == larger ? [(larger, larger)] : [(larger, smaller), (smaller, larger)]
-            } }
-            guard bridge > 0, let skip = skips.first(where: { agree(i + $0.0 * step, j + $0.1 * step, resumedWords) }) else { break }
+            guard let skip = skips.first(where: { agree(i + $0.0 * step, j + $0.1 * step, resumedWords) }) else { break }
             i += skip.0 * step
             j += skip.1 * step
         }

@@ -5,7 +5,7 @@
 /// a candidate, unless the fingerprint is a stock phrase (more than `maximumSources` articles
 /// have it). Each candidate is then aligned with the new article word by word, from the word
 /// bytes kept for it: every shingle the two share, runs of them on one diagonal, runs joined
-/// across a word or two that differ (see ``PassageIndex/passages(between:and:stock:)``). Passages
+/// across a word or two that differ (see ``alignments(of:words:with:settings:isStock:)``). Passages
 /// are credited to the earliest candidate that has their words.
 ///
 /// Memory per article: a byte per word, 24 bytes of bookkeeping, and 8 bytes per fingerprint in a
@@ -46,12 +46,12 @@ public struct PassageIndex: Sendable {
     }
 
     /// The seqs and word bytes of the articles in the index, oldest first (for checkpoints).
-    public var articles: [(seq: UInt64, words: ArraySlice<UInt8>)] {
-        spans[firstLive...].map { ($0.seq, words[$0.start..<$0.start + $0.count]) }
+    public var articles: [IndexCheckpoint.PassageArticle] {
+        spans[firstLive...].map { .init(seq: $0.seq, words: Array(words[$0.start..<$0.start + $0.count])) }
     }
 
     /// An index holding these articles (from a checkpoint), oldest first.
-    public init(settings: PassageSettings, articles: [(seq: UInt64, words: [UInt8])]) {
+    public init(settings: PassageSettings, articles: [IndexCheckpoint.PassageArticle]) {
         self.init(settings: settings)
         let kept = articles.suffix(settings.horizon)
         let fingerprints = kept.map { PassageShingles(words: $0.words, minimumWords: settings.minimumWords) }
