@@ -43,6 +43,11 @@ struct IngestBench {
         progress("parsing: \(format(parse)) µs per file on one core")
         table.append(("parse, canonical text and ids, one core", "\(format(parse)) µs per file", ""))
         if options.parseOnly { printTable(table); return }
+        if options.sections.contains("burst") || options.sections.contains("passage-cost") {
+            let cost = passageCost(files)
+            progress("shared passages: \(format(cost.microseconds)) µs per file on the loop, \(cost.passages) passages")
+            table.append(("shared passages on the loop: found and indexed, one core", "\(format(cost.microseconds)) µs per file", "report"))
+        }
         if options.sections.contains("burst") {
             try measureBurst(options, work: work, files: files, staging: staging, into: &table)
         }

@@ -27,3 +27,29 @@ extension IngestBench {
         table.append(("shared passages: candidates removed as stock phrases", "\(format(removed * 100)) %", "report"))
     }
 }
+
+extension IngestBench {
+    /// What shared passages cost the loop per file of the burst, in-process: the passages each file
+    /// shares with the ones before it, and its insertion into the index (thread CPU time, best of
+    /// three; the files are parsed and shingled beforehand, as the readers do).
+    static func passageCost(_ files: [[UInt8]]) -> (microseconds: Double, passages: Int) {
+        let settings = PassageSettings()
+        let shingles = files.enumerated().compactMap { index, content -> PassageShingles? in
+            let analysis = FileAnalysis(file: RelativePath("p\(index).txt"), content: content, sketched: false,
+                                        passageWords: settings.minimumWords)
+            guard case .article(_, _, _, _, let shingles) = analysis.outcome else { return nil }
+            return shingles
+        }
+        var passages = 0
+        let best = (0..<3).map { _ in
+            var index = PassageIndex(settings: settings)
+            passages = 0
+            return threadCPUTime {
+                for (seq, article) in shingles.enumerated() {
+                    passages += index.add(article, seq: UInt64(seq)).passages.count
+                }
+            }
+        }.min()!
+        return (best / Double(max(1, shingles.count)) * 1e6, passages)
+    }
+}

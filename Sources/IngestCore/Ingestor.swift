@@ -80,8 +80,7 @@ public struct Ingestor: Sendable {
                     nearIndex.insert(sketch, seq: seq)
                 }
                 if let shingles, passageIndex != nil {
-                    record.reuse = passageIndex!.reuse(of: shingles)
-                    passageIndex!.insert(shingles, seq: seq)
+                    record.reuse = passageIndex!.add(shingles, seq: seq)
                 }
             }
         }

@@ -173,3 +173,35 @@ extension PassageIndexTests {
         #expect(index.reuse(of: Self.article(passage)).passages.map(\.seq) == [2], "positive control")
     }
 }
+
+extension PassageIndexTests {
+    /// `add` (lookup and insertion in one walk of the table) answers as `reuse(of:)` followed by
+    /// `insert`, on articles made of shared paragraphs in many combinations.
+    @Test func addAnswersAsReuseThenInsert() {
+        var random = SeededGenerator(seed: 11)
+        let paragraphs = (0..<40).map { Self.words("p\($0)", 0..<Int.random(in: 6...30, using: &random)) }
+        var added = PassageIndex(settings: PassageSettings(maximumSources: 4))
+        var stepwise = added
+        for seq in UInt64(1)...400 {
+            let text = (0..<Int.random(in: 2...6, using: &random)).map { _ in
+                Bool.random(using: &random) ? paragraphs.randomElement(using: &random)! : Self.words("own\(seq)x\(random.next() % 1000)", 0..<8)
+            }.joined(separator: " ")
+            let article = Self.article(text)
+            let expected = stepwise.reuse(of: article)
+            stepwise.insert(article, seq: seq)
+            #expect(added.add(article, seq: seq) == expected)
+        }
+        #expect(added.articles == stepwise.articles)
+    }
+
+    /// A story copied many times is credited to its first copy, whole, and the words the copies
+    /// do not share stay out of it.
+    @Test func aStoryCopiedManyTimesIsCreditedToItsFirstCopy() {
+        let story = Self.words("story", 0..<60)
+        var index = PassageIndex()
+        for seq in UInt64(1)...8 { index.insert(Self.article("\(story) \(Self.words("edition\(seq)", 0..<3))"), seq: seq) }
+        let reuse = index.add(Self.article("\(story) \(Self.words("edition9", 0..<3))"), seq: 9)
+        #expect(reuse.passages == [SharedPassage(seq: 1, at: 0..<60, from: 0..<60)])
+        #expect(reuse.reusedWords == 60)
+    }
+}

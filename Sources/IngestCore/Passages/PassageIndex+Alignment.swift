@@ -39,21 +39,30 @@ extension PassageIndex {
     /// has it verbatim, in a run of at least the minimum; words that candidates have only across
     /// a bridged difference go to the oldest of those. Each candidate's passages are then the
     /// parts of its alignments credited to it that are long enough.
+    ///
+    /// Candidates are aligned oldest first, and no more once a later one could not be credited
+    /// with a passage (see ``Credit/leavesRoom(minimum:map:isStock:)``): it would only cut words
+    /// out of the bridged passages of earlier ones. A story copied many times is aligned with its
+    /// first copy only.
     func credit(_ article: PassageShingles, candidates: [UInt32]) -> PassageReuse {
         var shingles = ShingleMap(article.words)
-        let aligned = candidates.map { ordinal in
-            let span = span(ofOrdinal: ordinal)
-            return (seq: span.seq, alignments: Self.alignments(
-                of: &shingles, words: article.words, with: words(of: span), settings: settings) { isStock($0) })
-        }
-        var owner = [Int32](repeating: -1, count: article.words.count)
-        for (candidate, source) in aligned.enumerated() {
-            for alignment in source.alignments {
-                for segment in alignment.segments where segment.isExact && segment.at.count >= settings.minimumWords {
-                    for position in segment.at where owner[position] < 0 { owner[position] = Int32(candidate) }
+        let skips = Self.skips(bridging: settings.bridgedWords)
+        var credit = Credit(words: article.words.count)
+        var aligned: [(seq: UInt64, alignments: [Alignment])] = []
+        article.words.withUnsafeBufferPointer { articleWords in
+            words.withUnsafeBufferPointer { arena in
+                for ordinal in candidates {
+                    guard credit.leavesRoom(minimum: settings.minimumWords, map: &shingles, isStock: { isStock($0) }) else { break }
+                    let span = span(ofOrdinal: ordinal)
+                    let earlier = UnsafeBufferPointer(rebasing: arena[span.start..<span.start + span.count])
+                    let alignments = Self.alignments(
+                        of: &shingles, words: articleWords, with: earlier, settings: settings, skips: skips) { isStock($0) }
+                    credit.claimVerbatim(alignments, by: Int32(aligned.count), minimum: settings.minimumWords)
+                    aligned.append((span.seq, alignments))
                 }
             }
         }
+        var owner = credit.owner
         for (candidate, source) in aligned.enumerated() {
             for alignment in source.alignments {
                 for position in alignment.at where owner[position] < 0 { owner[position] = Int32(candidate) }
@@ -73,6 +82,55 @@ extension PassageIndex {
                             reusedWords: inPassages.lazy.filter { $0 }.count)
     }
 
+    /// Which candidate each word of the new article is credited with so far, verbatim, and
+    /// which words any candidate's alignment covers.
+    struct Credit {
+        /// The candidate credited with each word verbatim, or -1.
+        private(set) var owner: [Int32]
+        private var aligned: [Bool]
+        /// Per word: 0 not yet asked, 1 some shingle over it may be part of a passage, 2 none.
+        private var claimable: [UInt8]
+
+        init(words: Int) {
+            owner = [Int32](repeating: -1, count: words)
+            aligned = [Bool](repeating: false, count: words)
+            claimable = [UInt8](repeating: 0, count: words)
+        }
+
+        /// Credits the words of the verbatim pieces (of at least `minimum` words) that no
+        /// earlier candidate has to `candidate`, and notes the words its alignments cover.
+        mutating func claimVerbatim(_ alignments: [Alignment], by candidate: Int32, minimum: Int) {
+            for alignment in alignments {
+                for segment in alignment.segments where segment.isExact && segment.at.count >= minimum {
+                    for position in segment.at where owner[position] < 0 { owner[position] = candidate }
+                }
+                for position in alignment.at { aligned[position] = true }
+            }
+        }
+
+        /// Whether a later candidate could still be credited with a passage: a run of `minimum`
+        /// words, none of which an earlier candidate has verbatim, and each of which either no
+        /// earlier candidate covers (it could be the later one's across a difference) or lies
+        /// under a shingle that is not a stock phrase (it could be the later one's verbatim).
+        mutating func leavesRoom(minimum: Int, map: inout ShingleMap, isStock: (UInt32) -> Bool) -> Bool {
+            var run = 0
+            for position in owner.indices {
+                let open = owner[position] < 0 && (!aligned[position] || isClaimable(position, map: &map, isStock: isStock))
+                run = open ? run + 1 : 0
+                if run >= minimum { return true }
+            }
+            return false
+        }
+
+        private mutating func isClaimable(_ position: Int, map: inout ShingleMap, isStock: (UInt32) -> Bool) -> Bool {
+            if claimable[position] == 0 {
+                let shingles = max(0, position - PassageShingles.shingleWords + 1)...min(position, map.shingleCount - 1)
+                claimable[position] = shingles.contains { map.isUsable(at: $0, isStock) } ? 1 : 2
+            }
+            return claimable[position] == 1
+        }
+    }
+
     /// The passages to list when there are more than `limit`: the longest of each source first,
     /// so that the list names as many of the places the article drew on as it can, then the
     /// longest of the rest. Listed longest first (ties: earlier in the article first).
@@ -88,46 +146,120 @@ extension PassageIndex {
     }
 
     /// The passages of at least `settings.minimumWords` words between the new article (its
-    /// shingle map and words) and an earlier article's words. Stock shingles are left out;
-    /// `isStock` is asked once per shingle of the new article. Runs of shared shingles are the
-    /// seeds; each is extended word by word across differences (see ``extended(_:_:_:settings:)``).
+    /// shingle map and words) and an earlier article's words.
+    ///
+    /// The earlier article's shingles are looked up in the new article's map, in order. A shared
+    /// shingle that is not a stock phrase is a seed: it is extended over the shared shingles on
+    /// both sides that are not stock phrases either (the verbatim run), then word by word across
+    /// differences (see ``extended(_:_:_:skips:)``). The scan resumes where the verbatim run
+    /// ends, so a long copy costs one lookup, not one per word. `isStock` is asked at most once
+    /// per shingle of the new article.
     static func alignments(
-        of article: inout ShingleMap, words: [UInt8], with earlier: ArraySlice<UInt8>, settings: PassageSettings,
-        isStock: (UInt32) -> Bool
+        of article: inout ShingleMap, words: UnsafeBufferPointer<UInt8>, with earlier: UnsafeBufferPointer<UInt8>,
+        settings: PassageSettings, skips: [(Int, Int)], isStock: (UInt32) -> Bool
     ) -> [Alignment] {
-        var matches: [(diagonal: Int, position: Int)] = []
-        var value: UInt64 = 0
-        for (offset, byte) in earlier.enumerated() {
-            value = value << 8 | UInt64(byte)
-            guard offset >= PassageShingles.shingleWords - 1 else { continue }
-            let start = offset - (PassageShingles.shingleWords - 1)
-            article.forEachPosition(of: value) { position in
-                if !article.isStock(at: position, isStock) { matches.append((start - position, position)) }
+        let width = PassageShingles.shingleWords
+        guard earlier.count >= width, words.count >= width else { return [] }
+        var pieces: [Segment] = []
+        // Seeds found so far whose diagonal may still hold the scan's position: their verbatim
+        // run, and how far the words stay identical on the diagonal (past stock phrases). A
+        // later seed inside the verbatim run is the same run; one past it but inside the
+        // identical words adds its own verbatim run, and the first seed's extension is its.
+        var runs: [(diagonal: Int, verbatim: Range<Int>, identical: Range<Int>)] = []
+        var start = 0
+        while start + width <= earlier.count {
+            let hits = article.positions(of: PassageShingles.shingle(at: start, in: earlier))
+            var resume = start + 1
+            if hits.count > 0 {
+                runs.removeAll { $0.identical.upperBound <= start }
+                var reached = Int.max
+                for index in 0..<hits.count {
+                    let position = Int(hits.stored[index])
+                    let onDiagonal = runs.lastIndex { $0.diagonal == start - position && $0.identical.contains(start) }
+                    if let onDiagonal, runs[onDiagonal].verbatim.contains(start) {
+                        reached = min(reached, runs[onDiagonal].verbatim.upperBound)
+                    } else if !article.isUsable(at: position, isStock) {
+                        reached = start + width
+                    } else {
+                        let seed = verbatimRun(of: &article, words, earlier, at: position, from: start, isStock: isStock)
+                        pieces.append(seed)
+                        let identical: Range<Int>
+                        if let onDiagonal {
+                            identical = runs[onDiagonal].identical
+                        } else {
+                            pieces += extended(seed, words, earlier, skips: skips)
+                            identical = seed.from.lowerBound..<identicalEnd(of: seed, words, earlier)
+                        }
+                        runs.append((start - position, seed.from, identical))
+                        reached = min(reached, seed.from.upperBound)
+                    }
+                }
+                resume = max(resume, reached - width + 1)
             }
+            start = resume
         }
-        guard !matches.isEmpty else { return [] }
-        matches.sort { ($0.diagonal, $0.position) < ($1.diagonal, $1.position) }
-        let earlierWords = Array(earlier)
-        let seeds = segments(matches)
-        let pieces = seeds + seeds.flatMap { extended($0, words, earlierWords, settings: settings) }
+        guard !pieces.isEmpty else { return [] }
         return joined(pieces.sorted { ($0.at.lowerBound, $0.from.lowerBound) < ($1.at.lowerBound, $1.from.lowerBound) },
                       settings: settings)
+    }
+
+    /// The shared shingles around a seed (the new article's `position`, the earlier article's
+    /// `start`) on its diagonal, as far as they go without a stock phrase or a shingle the new
+    /// article repeats: the words the two articles have verbatim, as a passage's own words.
+    private static func verbatimRun(
+        of map: inout ShingleMap, _ article: UnsafeBufferPointer<UInt8>, _ earlier: UnsafeBufferPointer<UInt8>,
+        at position: Int, from start: Int, isStock: (UInt32) -> Bool
+    ) -> Segment {
+        let width = PassageShingles.shingleWords
+        var (lowerAt, lowerFrom) = (position, start)
+        while lowerAt > 0, lowerFrom > 0, article[lowerAt - 1] == earlier[lowerFrom - 1], map.isUsable(at: lowerAt - 1, isStock) {
+            lowerAt -= 1
+            lowerFrom -= 1
+        }
+        var (upperAt, upperFrom) = (position + width, start + width)
+        while upperAt < article.count, upperFrom < earlier.count, article[upperAt] == earlier[upperFrom],
+              map.isUsable(at: upperAt - width + 1, isStock) {
+            upperAt += 1
+            upperFrom += 1
+        }
+        return Segment(at: lowerAt..<upperAt, from: lowerFrom..<upperFrom)
+    }
+
+    /// Where the words stop being identical after `seed`, on its diagonal (in the earlier
+    /// article).
+    private static func identicalEnd(of seed: Segment, _ article: UnsafeBufferPointer<UInt8>,
+                                     _ earlier: UnsafeBufferPointer<UInt8>) -> Int {
+        var (at, from) = (seed.at.upperBound, seed.from.upperBound)
+        while at < article.count, from < earlier.count, article[at] == earlier[from] {
+            at += 1
+            from += 1
+        }
+        return from
     }
 
     /// Words resumed verbatim after a bridged difference before the extension goes on: fewer
     /// would let common words ("in the", "of the") carry a passage past its end.
     static let resumedWords = 4
 
-    /// What extends `seed` to the left and to the right: words the two articles have in the same
-    /// order, across differences of up to `settings.bridgedWords` words on either side (a word
-    /// replaced, added or dropped) that are followed by ``resumedWords`` identical words.
-    static func extended(_ seed: Segment, _ article: [UInt8], _ earlier: [UInt8], settings: PassageSettings) -> [Segment] {
+    /// The ways to step over a difference of up to `bridge` words on either side, in the order
+    /// they are tried: replaced words before added or dropped ones, fewer before more.
+    static func skips(bridging bridge: Int) -> [(Int, Int)] {
+        bridge < 1 ? [] : (1...bridge).flatMap { larger in (0...larger).flatMap { smaller in
+            smaller == larger ? [(larger, larger)] : [(larger, smaller), (smaller, larger)]
+        } }
+    }
+
+    /// What extends a verbatim run to the left and to the right: words the two articles have in
+    /// the same order, across differences (`skips`, see ``skips(bridging:)``) that are followed
+    /// by ``resumedWords`` identical words.
+    static func extended(_ seed: Segment, _ article: UnsafeBufferPointer<UInt8>, _ earlier: UnsafeBufferPointer<UInt8>,
+                         skips: [(Int, Int)]) -> [Segment] {
         var pieces: [Segment] = []
-        let right = reach(article, earlier, from: (seed.at.upperBound, seed.from.upperBound), step: 1, bridge: settings.bridgedWords)
+        let right = reach(article, earlier, from: (seed.at.upperBound, seed.from.upperBound), step: 1, skips: skips)
         if right.0 > seed.at.upperBound {
             pieces.append(Segment(at: seed.at.upperBound..<right.0, from: seed.from.upperBound..<right.1, isExact: false))
         }
-        let left = reach(article, earlier, from: (seed.at.lowerBound - 1, seed.from.lowerBound - 1), step: -1, bridge: settings.bridgedWords)
+        let left = reach(article, earlier, from: (seed.at.lowerBound - 1, seed.from.lowerBound - 1), step: -1, skips: skips)
         if left.0 < seed.at.lowerBound - 1 {
             pieces.append(Segment(at: left.0 + 1..<seed.at.lowerBound, from: left.1 + 1..<seed.from.lowerBound, isExact: false))
         }
@@ -136,21 +268,19 @@ extension PassageIndex {
 
     /// Walks both word arrays from `start` in direction `step` while they agree, bridging small
     /// differences; returns the first positions past the last agreeing words.
-    private static func reach(_ a: [UInt8], _ b: [UInt8], from start: (Int, Int), step: Int, bridge: Int) -> (Int, Int) {
+    private static func reach(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, from start: (Int, Int),
+                              step: Int, skips: [(Int, Int)]) -> (Int, Int) {
         func agree(_ i: Int, _ j: Int, _ count: Int) -> Bool {
-            (0..<count).allSatisfy { k in
+            for k in 0..<count {
                 let (x, y) = (i + k * step, j + k * step)
-                return a.indices.contains(x) && b.indices.contains(y) && a[x] == b[y]
+                guard x >= 0, x < a.count, y >= 0, y < b.count, a[x] == b[y] else { return false }
             }
+            return true
         }
-        // Replaced words before added or dropped ones, fewer before more.
-        let skips = bridge < 1 ? [] : (1...bridge).flatMap { larger in (0...larger).flatMap { smaller in
-            smaller == larger ? [(larger, larger)] : [(larger, smaller), (smaller, larger)]
-        } }
         var (i, j) = start
         var reached = start
         while true {
-            while agree(i, j, 1) {
+            while i >= 0, i < a.count, j >= 0, j < b.count, a[i] == b[j] {
                 i += step
                 j += step
             }
@@ -160,27 +290,6 @@ extension PassageIndex {
             j += skip.1 * step
         }
         return reached
-    }
-
-    /// Consecutive shingles on one diagonal, as word ranges.
-    private static func segments(_ matches: [(diagonal: Int, position: Int)]) -> [Segment] {
-        var segments: [Segment] = []
-        var first = matches[0], last = matches[0]
-        func close() {
-            let at = first.position..<last.position + PassageShingles.shingleWords
-            segments.append(Segment(at: at, from: at.lowerBound + first.diagonal..<at.upperBound + first.diagonal))
-        }
-        for match in matches.dropFirst() {
-            if match.diagonal == last.diagonal && match.position == last.position + 1 {
-                last = match
-            } else {
-                close()
-                first = match
-                last = match
-            }
-        }
-        close()
-        return segments
     }
 
     /// Pieces joined into passages where they overlap or the gap between them is at most
@@ -234,70 +343,98 @@ extension PassageIndex {
 }
 
 /// The shingles of a new article by value, for aligning it with earlier articles: an
-/// open-addressing table from shingle value to the positions where it starts, and for each
-/// position whether its shingle is a stock phrase, asked of the index once.
+/// open-addressing table from shingle value to the positions where it starts, a bit filter in
+/// front of it that turns most absent values away in one load, and for each position whether its
+/// shingle may be part of a passage (see ``isUsable(at:_:)``), asked of the index once.
 ///
 /// A shingle the article repeats more than ``maximumRepeats`` times is left out: it says nothing
 /// of where a passage is, and a page of one word repeated would otherwise match every shingle
-/// of an earlier such page with every one of its own.
+/// of an earlier such page with every one of its own. The table keeps one position more than
+/// that of a value, which marks it as repeated, and no more, so such a page costs no probe runs.
 struct ShingleMap {
     static let maximumRepeats = 4
 
+    /// The positions of one shingle value: `count` of them in `stored`.
+    struct Positions {
+        var count = 0
+        var stored = SIMD4<Int32>()
+    }
+
+    private let shingles: [UInt64]
     private var values: [UInt64]
     private var positions: [Int32]
-    private var mask: Int
-    private var shingleKeys: [UInt32]
-    private var stock: [UInt8]  // 0 not yet asked, 1 stock, 2 not stock
+    private var filter: [UInt64]
+    private let mask: Int
+    private let filterMask: Int
+    private var usable: [UInt8]  // 0 not yet asked, 1 no, 2 yes
 
     init(_ words: [UInt8]) {
-        let shingles = PassageShingles.shingleValues(words)
+        shingles = PassageShingles.shingleValues(words)
         var capacity = 16
         while capacity < shingles.count * 2 { capacity *= 2 }
         values = [UInt64](repeating: 0, count: capacity)
         positions = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
-        shingleKeys = shingles.map(PassageShingles.key(ofShingle:))
-        stock = [UInt8](repeating: 0, count: shingles.count)
-        let repeated = Self.repeatedValues(shingles)
-        for (position, value) in shingles.enumerated() where repeated.isEmpty || !repeated.contains(value) {
-            var slot = Self.home(value) & mask
-            while positions[slot] >= 0 { slot = (slot + 1) & mask }
-            values[slot] = value
-            positions[slot] = Int32(position)
-        }
+        // 32 bits per slot, 64 per shingle or more: about 1 absent value in 64 passes.
+        filter = [UInt64](repeating: 0, count: capacity / 2)
+        filterMask = capacity * 32 - 1
+        usable = [UInt8](repeating: 0, count: shingles.count)
+        for (position, value) in shingles.enumerated() { add(value, at: position) }
     }
 
-    /// Calls `body` with every position whose shingle has this value.
+    /// Shingles in the article: one per word but the last seven.
+    var shingleCount: Int { shingles.count }
+
+    /// The positions whose shingle has this value; none if the article repeats it.
     @inline(__always)
-    func forEachPosition(of value: UInt64, _ body: (Int) -> Void) {
-        var slot = Self.home(value) & mask
+    func positions(of value: UInt64) -> Positions {
+        let mixed = Self.mixed(value)
+        let bit = Int(truncatingIfNeeded: mixed >> 17) & filterMask
+        guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return Positions() }
+        var found = Positions()
+        var slot = Self.home(mixed) & mask
         while positions[slot] >= 0 {
-            if values[slot] == value { body(Int(positions[slot])) }
+            if values[slot] == value {
+                guard found.count < Self.maximumRepeats else { return Positions() }
+                found.stored[found.count] = positions[slot]
+                found.count += 1
+            }
             slot = (slot + 1) & mask
         }
+        return found
     }
 
-    mutating func isStock(at position: Int, _ isStock: (UInt32) -> Bool) -> Bool {
-        if stock[position] == 0 { stock[position] = isStock(shingleKeys[position]) ? 1 : 2 }
-        return stock[position] == 1
-    }
-
-    /// The values that occur more than ``maximumRepeats`` times (by sorting: a table would put
-    /// all occurrences of one value in one probe run).
-    private static func repeatedValues(_ values: [UInt64]) -> Set<UInt64> {
-        guard !values.isEmpty else { return [] }
-        let sorted = values.sorted()
-        var repeated = Set<UInt64>()
-        var runStart = 0
-        for index in 1...sorted.count where index == sorted.count || sorted[index] != sorted[runStart] {
-            if index - runStart > maximumRepeats { repeated.insert(sorted[runStart]) }
-            runStart = index
+    /// Whether the shingle at `position` may seed or make up a passage: the article does not
+    /// repeat it, and it is not a stock phrase.
+    mutating func isUsable(at position: Int, _ isStock: (UInt32) -> Bool) -> Bool {
+        if usable[position] == 0 {
+            let value = shingles[position]
+            usable[position] = positions(of: value).count == 0 || isStock(PassageShingles.key(ofShingle: value)) ? 1 : 2
         }
-        return repeated
+        return usable[position] == 2
+    }
+
+    private mutating func add(_ value: UInt64, at position: Int) {
+        let mixed = Self.mixed(value)
+        var slot = Self.home(mixed) & mask
+        var repeats = 0
+        while positions[slot] >= 0 {
+            if values[slot] == value {
+                repeats += 1
+                if repeats > Self.maximumRepeats { return }
+            }
+            slot = (slot + 1) & mask
+        }
+        values[slot] = value
+        positions[slot] = Int32(position)
+        let bit = Int(truncatingIfNeeded: mixed >> 17) & filterMask
+        filter[bit >> 6] |= 1 << UInt64(bit & 63)
     }
 
     @inline(__always)
-    private static func home(_ value: UInt64) -> Int {
-        Int(truncatingIfNeeded: (value &* 0x9E37_79B9_7F4A_7C15) >> 40)
-    }
+    private static func mixed(_ value: UInt64) -> UInt64 { value &* 0x9E37_79B9_7F4A_7C15 }
+
+    /// The table's slots are chosen by the high bits, the filter's by the middle ones.
+    @inline(__always)
+    private static func home(_ mixed: UInt64) -> Int { Int(truncatingIfNeeded: mixed >> 40) }
 }

@@ -3,10 +3,10 @@
 ///
 /// A new article's fingerprints are looked up; each earlier article that selected one of them is
 /// a candidate, unless the fingerprint is a stock phrase (more than `maximumSources` articles
-/// have it). Each candidate is then aligned with the new article word by word, from the word
-/// bytes kept for it: every shingle the two share, runs of them on one diagonal, runs joined
-/// across a word or two that differ (see ``alignments(of:words:with:settings:isStock:)``). Passages
-/// are credited to the earliest candidate that has their words.
+/// have it). Each candidate is then aligned with the new article from the word bytes kept for
+/// it: shared shingles extended over the words the two have verbatim, then across a word or two
+/// that differ (see ``alignments(of:words:with:settings:skips:isStock:)``). Passages are credited
+/// to the earliest candidate that has their words.
 ///
 /// Memory per article: a byte per word, 24 bytes of bookkeeping, and 8 bytes per fingerprint in a
 /// table kept between 60% and 80% full.
@@ -20,12 +20,14 @@ public struct PassageIndex: Sendable {
     /// The ordinal of `spans[0]`; ordinals count every article ever inserted, modulo 2³².
     private var firstOrdinal: UInt32 = 0
     /// The words of all spans, back to back.
-    private var words: [UInt8] = []
+    private(set) var words: [UInt8] = []
     private var table = PostingTable()
     /// Keys that more than `maximumSources` articles have posted: asked for every shingle of a
     /// new article that an earlier one shares, which a set answers in one probe where the table
     /// would walk a run of postings. A key stays in it when articles that had it leave the index.
-    private var stockKeys = Set<UInt32>()
+    private var stockKeys = KeySet()
+    /// What ``PostingTable/touch(_:)`` returns, kept so its loads are made.
+    private var touched: UInt64 = 0
 
     struct Span: Sendable {
         var seq: UInt64
@@ -42,7 +44,7 @@ public struct PassageIndex: Sendable {
 
     /// Bytes held for the articles in the index: words, bookkeeping and the table.
     public var byteCount: Int {
-        words.count + spans.count * MemoryLayout<Span>.stride + table.byteCount + stockKeys.capacity * MemoryLayout<UInt32>.stride
+        words.count + spans.count * MemoryLayout<Span>.stride + table.byteCount + stockKeys.byteCount
     }
 
     /// The seqs and word bytes of the articles in the index, oldest first (for checkpoints).
@@ -58,21 +60,77 @@ public struct PassageIndex: Sendable {
         let postings = fingerprints.reduce(0) { $0 + $1.keys.count }
         words.reserveCapacity(kept.reduce(0) { $0 + $1.words.count })
         spans.reserveCapacity(kept.count)
-        table.reserve(postings: postings) { _ in true }
+        table.reserve(postings: postings, isLive: liveOrdinals)
         for (article, shingles) in zip(kept, fingerprints) { insert(shingles, seq: article.seq) }
     }
 
     /// Adds an article. Articles shorter than a passage are not kept: they can share none.
     public mutating func insert(_ shingles: PassageShingles, seq: UInt64) {
         guard shingles.words.count >= settings.minimumWords else { return }
-        if count >= settings.horizon { evictOldest() }
+        let posted = post(shingles, seq: seq, findingCandidates: false)
+        settle(posted.stock)
+    }
+
+    /// The passages `article` shares with the articles in the index, after which it is added:
+    /// ``reuse(of:)`` and ``insert(_:seq:)`` in one walk of the table.
+    public mutating func add(_ article: PassageShingles, seq: UInt64) -> PassageReuse {
+        guard article.words.count >= settings.minimumWords else { return PassageReuse() }
+        let posted = post(article, seq: seq, findingCandidates: true)
+        // Aligned before the keys it made stock are marked, as `reuse(of:)` would see them.
+        let reuse = posted.candidates.isEmpty ? PassageReuse() : credit(article, candidates: posted.candidates)
+        settle(posted.stock)
+        return reuse
+    }
+
+    /// Appends the article's words and posts its keys. With `findingCandidates`, also returns the
+    /// articles that had one of its keys that is not a stock phrase, oldest first; and the keys
+    /// its postings make stock phrases, which the caller marks with ``settle(_:)``.
+    private mutating func post(_ article: PassageShingles, seq: UInt64, findingCandidates: Bool)
+        -> (candidates: [UInt32], stock: [UInt32])
+    {
         let ordinal = firstOrdinal &+ UInt32(truncatingIfNeeded: spans.count)
-        spans.append(Span(seq: seq, start: words.count, count: shingles.words.count))
-        words += shingles.words
+        spans.append(Span(seq: seq, start: words.count, count: article.words.count))
+        words += article.words
         let cap = settings.maximumSources, live = liveOrdinals
-        for key in shingles.keys where table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live.contains) > cap {
-            stockKeys.insert(key)
+        var candidates: [UInt32] = [], stock: [UInt32] = [], found: [UInt32] = []
+        touched ^= table.touch(article.keys)
+        for key in article.keys {
+            found.removeAll(keepingCapacity: true)
+            let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &found)
+            if before >= cap { stock.append(key) }
+            if findingCandidates && before <= cap { candidates += found }
         }
+        return (oldestFirst(distinct: candidates), stock)
+    }
+
+    /// The distinct ordinals among `ordinals`, oldest first. Each earlier article comes once per
+    /// key it shares, so there are many repeats and few distinct ones: they are set apart with
+    /// a small table first, and only those are sorted.
+    private func oldestFirst(distinct ordinals: [UInt32]) -> [UInt32] {
+        guard ordinals.count > 1 else { return ordinals }
+        var size = 16
+        while size < ordinals.count * 2 { size *= 2 }
+        // Ages (ordinal - firstOrdinal) are below the horizon, so age + 1 is never 0 (empty).
+        var seen = [UInt32](repeating: 0, count: size)
+        var ages: [UInt32] = []
+        let first = firstOrdinal
+        for ordinal in ordinals {
+            let tag = (ordinal &- first) &+ 1
+            var slot = Int(truncatingIfNeeded: (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15) >> 40) & (size - 1)
+            while seen[slot] != 0 && seen[slot] != tag { slot = (slot + 1) & (size - 1) }
+            if seen[slot] == 0 {
+                seen[slot] = tag
+                ages.append(tag &- 1)
+            }
+        }
+        return ages.sorted().map { $0 &+ first }
+    }
+
+    /// Marks the keys an insertion made stock phrases, and lets the oldest article go if the
+    /// index is now over its horizon.
+    private mutating func settle(_ stock: [UInt32]) {
+        for key in stock { stockKeys.insert(key) }
+        if count > settings.horizon { evictOldest() }
     }
 
     /// Takes back the article `seq` if it was the last one added (undoing an insert whose record
@@ -100,39 +158,27 @@ public struct PassageIndex: Sendable {
     /// second reference to the table while it is being changed, and copy it on every insert.
     var liveOrdinals: LiveOrdinals { LiveOrdinals(first: firstOrdinal &+ UInt32(truncatingIfNeeded: firstLive), count: count) }
 
-    /// The ordinals `first` to `first + count - 1`, modulo 2³².
-    struct LiveOrdinals {
-        var first: UInt32
-        var count: Int
-
-        @inline(__always)
-        func contains(_ ordinal: UInt32) -> Bool { Int(ordinal &- first) < count }
-    }
-
     func span(ofOrdinal ordinal: UInt32) -> Span { spans[Int(ordinal &- firstOrdinal)] }
-
-    func words(of span: Span) -> ArraySlice<UInt8> { words[span.start..<span.start + span.count] }
 
     /// Whether the shingle with this key is a stock phrase.
     func isStock(_ key: UInt32) -> Bool {
-        !stockKeys.isEmpty && stockKeys.contains(key)
+        stockKeys.contains(key)
     }
 
     /// The articles that selected one of `article`'s fingerprints that is not a stock phrase,
     /// by ordinal (oldest first).
     private func candidates(for article: PassageShingles) -> [UInt32] {
-        var found: Set<UInt32> = []
-        var postings: [UInt32] = []
+        var candidates: [UInt32] = [], postings: [UInt32] = []
         let limit = settings.maximumSources, live = liveOrdinals
         for key in article.keys {
             postings.removeAll(keepingCapacity: true)
-            table.forEachPosting(of: key, isLive: live.contains) { ordinal in
+            table.forEachPosting(of: key, isLive: live) { ordinal in
                 postings.append(ordinal)
                 return postings.count <= limit
             }
-            if postings.count <= limit { found.formUnion(postings) }
+            if postings.count <= limit { candidates += postings }
         }
-        return found.sorted { $0 &- firstOrdinal < $1 &- firstOrdinal }
+        return oldestFirst(distinct: candidates)
     }
 
     /// Lets the oldest article go. Its postings die with it (see ``PostingTable``); its words are

@@ -68,6 +68,13 @@ public struct PassageShingles: Sendable, Equatable {
         return values
     }
 
+    /// The value of the shingle that starts at word `start` of `words`.
+    @inline(__always)
+    static func shingle(at start: Int, in words: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        precondition(start >= 0 && start + shingleWords <= words.count)
+        return UnsafeRawPointer(words.baseAddress! + start).loadUnaligned(as: UInt64.self).bigEndian
+    }
+
     /// The key a shingle is indexed under: the low 32 bits of its hash, never 0 or all ones (the
     /// table's empty and removed marks). Winnowing ranks shingles by the whole hash, which its
     /// high bits decide: selected shingles have small high bits, but their low bits stay uniform,
@@ -105,8 +112,8 @@ public struct PassageShingles: Sendable, Equatable {
 }
 
 extension Array where Element == UInt32 {
-    /// A sorted array without repeats.
-    fileprivate func uniqued() -> [UInt32] {
+    /// A sorted array without repeats (of a sorted array).
+    func uniqued() -> [UInt32] {
         var result: [UInt32] = []
         result.reserveCapacity(count)
         for value in self where result.last != value { result.append(value) }

@@ -1,91 +1,197 @@
 /// A multimap from shingle keys to the articles (their ordinals) that selected them: one array
-/// of 64-bit slots with linear probing, 8 bytes per posting.
+/// of 64-bit slots, 8 bytes per posting, kept in key order.
+///
+/// Ordered linear probing (Amble and Knuth, 1974): a key's first slot, its home, grows with the
+/// key, and the postings are kept sorted by key with no wrap-around (a margin past the last home
+/// takes the overflow). The postings of a key are then side by side, and a walk for a key reads
+/// only the few postings displaced from earlier homes, the key's own postings, and one more:
+/// it stops at the first larger key, where plain linear probing would walk to the next empty
+/// slot. An insertion shifts the rest of its cluster one slot on, to the next empty slot or the
+/// next dead posting, which it reclaims.
 ///
 /// Postings of articles that left the index are not removed one by one: the caller says which
-/// ordinals are live, dead postings are skipped on lookup, overwritten by inserts that pass over
+/// ordinals are live, dead postings are skipped on lookup, taken over by insertions that reach
 /// them, and dropped when the table is rebuilt. A key already held by more than `cap` live
 /// articles (a stock phrase) gets no more postings: the newest replaces its oldest, so the key
-/// stays marked as stock while it keeps appearing, and no probe run grows without bound.
+/// stays marked as stock while it keeps appearing, and no cluster grows without bound.
 struct PostingTable: Sendable {
     private static let empty: UInt64 = 0
-    private static let removed: UInt64 = .max
-    /// Rebuilt when more than this share of the slots is in use (live, dead or removed)…
+    /// Rebuilt when more than this share of the homes' slots is in use (live or dead)…
     private static let maximumLoad = 0.8
     /// …to a size at which the live postings fill this share.
     private static let rebuiltLoad = 0.6
+    /// Slots past the last home at first, for the clusters that end there (at least the 16
+    /// that ``touch(_:)`` reads past a home).
+    private static let minimumMargin = 1024
 
-    private var slots = [UInt64](repeating: empty, count: 1024)
+    private var slots = [UInt64](repeating: empty, count: 1024 + minimumMargin)
+    /// Homes are `0..<homes`; `slots` has `margin` more, doubled whenever a cluster runs past
+    /// them (keys are hashes, so only made-up keys do).
+    private var homes = 1024
+    private var margin = minimumMargin
     private var used = 0
 
     /// Bytes held by the slots.
     var byteCount: Int { slots.count * MemoryLayout<UInt64>.stride }
 
     /// Calls `body` with each live ordinal posted under `key`, stopping when it returns false.
-    func forEachPosting(of key: UInt32, isLive: (UInt32) -> Bool, _ body: (UInt32) -> Bool) {
+    func forEachPosting(of key: UInt32, isLive: LiveOrdinals, _ body: (UInt32) -> Bool) {
         slots.withUnsafeBufferPointer { slots in
-            var slot = Self.home(of: key, in: slots.count)
-            while slots[slot] != Self.empty {
-                let entry = slots[slot]
-                if entry != Self.removed, Self.key(of: entry) == key, isLive(Self.ordinal(of: entry)) {
-                    if !body(Self.ordinal(of: entry)) { return }
-                }
-                slot = slot + 1 == slots.count ? 0 : slot + 1
+            var slot = firstSlot(of: key, in: slots)
+            while slot < slots.count, slots[slot] != Self.empty, Self.key(of: slots[slot]) == key {
+                let ordinal = Self.ordinal(of: slots[slot])
+                if isLive.contains(ordinal), !body(ordinal) { return }
+                slot += 1
             }
         }
     }
 
     /// Posts `ordinal` under `key`, unless the key has more than `cap` live postings: then the
-    /// oldest of them becomes `ordinal`. Returns the key's live postings afterwards (at most
-    /// `cap + 1`).
+    /// oldest of them becomes `ordinal`. The live postings the key had before are appended to
+    /// `found`, from the same walk. Returns how many there were.
     @discardableResult
-    mutating func insert(key: UInt32, ordinal: UInt32, cap: Int, isLive: (UInt32) -> Bool) -> Int {
-        if Double(used + 1) > Double(slots.count) * Self.maximumLoad { rebuild(isLive: isLive) }
+    mutating func insert(key: UInt32, ordinal: UInt32, cap: Int, isLive: LiveOrdinals, found: inout [UInt32]) -> Int {
+        if Double(used + 1) > Double(homes) * Self.maximumLoad { rebuild(isLive: isLive) }
         let entry = UInt64(key) << 32 | UInt64(ordinal)
-        var reusable: Int?
-        var oldest: (slot: Int, ordinal: UInt32)?
-        var live = 0
-        var slot = Self.home(of: key, in: slots.count)
-        while slots[slot] != Self.empty {
-            let current = slots[slot]
-            if current == Self.removed || !isLive(Self.ordinal(of: current)) {
-                if reusable == nil { reusable = slot }
-            } else if Self.key(of: current) == key {
-                live += 1
-                if oldest.map({ Self.isOlder(Self.ordinal(of: current), than: $0.ordinal) }) ?? true {
-                    oldest = (slot, Self.ordinal(of: current))
-                }
+        while true {
+            let homes = homes
+            let placed = slots.withUnsafeMutableBufferPointer { slots in
+                Self.place(entry, cap: cap, isLive: isLive, found: &found, in: slots, homes: homes)
             }
-            slot = slot + 1 == slots.count ? 0 : slot + 1
+            if let placed {
+                if placed.tookEmptySlot { used += 1 }
+                return placed.live
+            }
+            // The cluster ran into the end of the margin: widen it, and place the posting again.
+            margin *= 2
+            rebuild(isLive: isLive)
         }
-        if live > cap, let oldest {
-            slots[oldest.slot] = entry
-            return live
-        } else if let reusable {
-            slots[reusable] = entry
-        } else {
-            slots[slot] = entry
-            used += 1
-        }
-        return live + 1
     }
 
-    /// Takes back the posting of `ordinal` under `key`, if it is there.
+    /// Takes back the posting of `ordinal` under `key`, if it is there; the postings after it in
+    /// its cluster move back a slot, down to their homes.
     mutating func remove(key: UInt32, ordinal: UInt32) {
         let entry = UInt64(key) << 32 | UInt64(ordinal)
-        var slot = Self.home(of: key, in: slots.count)
-        while slots[slot] != Self.empty {
-            if slots[slot] == entry {
-                slots[slot] = Self.removed
-                return
+        let homes = homes
+        let removed = slots.withUnsafeMutableBufferPointer { slots -> Bool in
+            var slot = Self.firstSlot(of: key, in: UnsafeBufferPointer(slots), homes: homes)
+            while slot < slots.count, slots[slot] != Self.empty, Self.key(of: slots[slot]) == key, slots[slot] != entry {
+                slot += 1
             }
-            slot = slot + 1 == slots.count ? 0 : slot + 1
+            guard slot < slots.count, slots[slot] == entry else { return false }
+            var next = slot + 1
+            while next < slots.count, slots[next] != Self.empty, Self.home(of: Self.key(of: slots[next]), homes: homes) < next {
+                slots[next - 1] = slots[next]
+                next += 1
+            }
+            slots[next - 1] = Self.empty
+            return true
         }
+        if removed { used -= 1 }
     }
 
     /// Sizes the table for `postings` live postings at once (loading a checkpoint).
-    mutating func reserve(postings: Int, isLive: (UInt32) -> Bool) {
-        if Double(postings) > Double(slots.count) * Self.rebuiltLoad { rebuild(isLive: isLive, live: postings) }
+    mutating func reserve(postings: Int, isLive: LiveOrdinals) {
+        if Double(postings) > Double(homes) * Self.rebuiltLoad { rebuild(isLive: isLive, live: postings) }
     }
+
+    /// Loads the first slot of each key, so that the walks that follow find them in the cache:
+    /// these loads do not depend on each other, and the processor has many of them in flight at
+    /// once, where a walk waits for each in turn. Returns a value made of them, which the caller
+    /// must not let go unused (or the loads are not made).
+    func touch(_ keys: [UInt32]) -> UInt64 {
+        slots.withUnsafeBufferPointer { slots in
+            keys.reduce(0) { touched, key in
+                // The walks and the shifts after an insertion reach past the home's cache line.
+                let home = home(of: key)
+                return touched ^ slots[home] ^ slots[home + 8] ^ slots[home + 16]
+            }
+        }
+    }
+
+    /// Whether every posting is in key order, at or after its home, with no empty slot between
+    /// its home and it: what lookups rely on (for tests).
+    var isOrdered: Bool {
+        var previous: UInt32 = 0
+        var clusterStart = 0
+        for (slot, entry) in slots.enumerated() {
+            guard entry != Self.empty else {
+                clusterStart = slot + 1
+                continue
+            }
+            let home = home(of: Self.key(of: entry))
+            guard Self.key(of: entry) >= previous, home <= slot, home >= clusterStart else { return false }
+            previous = Self.key(of: entry)
+        }
+        return true
+    }
+
+    // MARK: - Walks
+
+    /// The slot at which the postings of `key` start, or would be placed: past the postings
+    /// displaced from earlier homes.
+    @inline(__always)
+    private static func firstSlot(of key: UInt32, in slots: UnsafeBufferPointer<UInt64>, homes: Int) -> Int {
+        var slot = home(of: key, homes: homes)
+        while slot < slots.count, slots[slot] != empty, Self.key(of: slots[slot]) < key { slot += 1 }
+        return slot
+    }
+
+    @inline(__always)
+    private func firstSlot(of key: UInt32, in slots: UnsafeBufferPointer<UInt64>) -> Int {
+        Self.firstSlot(of: key, in: slots, homes: homes)
+    }
+
+    /// One insertion (see ``insert(key:ordinal:cap:isLive:found:)``); nil if the shift would
+    /// run past the margin.
+    private static func place(_ entry: UInt64, cap: Int, isLive: LiveOrdinals, found: inout [UInt32],
+                              in slots: UnsafeMutableBufferPointer<UInt64>, homes: Int) -> (live: Int, tookEmptySlot: Bool)? {
+        let key = key(of: entry)
+        var slot = firstSlot(of: key, in: UnsafeBufferPointer(slots), homes: homes)
+        var reusable: Int?
+        var oldest: (slot: Int, ordinal: UInt32)?
+        var live = 0
+        while slot < slots.count, slots[slot] != empty, Self.key(of: slots[slot]) == key {
+            let ordinal = ordinal(of: slots[slot])
+            if !isLive.contains(ordinal) {
+                if reusable == nil { reusable = slot }
+            } else {
+                live += 1
+                found.append(ordinal)
+                if oldest.map({ isOlder(ordinal, than: $0.ordinal) }) ?? true { oldest = (slot, ordinal) }
+            }
+            slot += 1
+        }
+        if live > cap, let oldest {
+            slots[oldest.slot] = entry
+            return (live, false)
+        } else if let reusable {
+            slots[reusable] = entry
+            return (live, false)
+        }
+        guard let tookEmptySlot = shiftCluster(from: slot, isLive: isLive, in: slots) else { return nil }
+        slots[slot] = entry
+        return (live, tookEmptySlot)
+    }
+
+    /// Moves the postings from `slot` on one slot further, up to the first empty slot or dead
+    /// posting, which is taken over; whether that was an empty slot, or nil if there is neither
+    /// before the end.
+    private static func shiftCluster(from slot: Int, isLive: LiveOrdinals,
+                                     in slots: UnsafeMutableBufferPointer<UInt64>) -> Bool? {
+        var free = slot
+        while free < slots.count, slots[free] != empty, isLive.contains(ordinal(of: slots[free])) { free += 1 }
+        guard free < slots.count else { return nil }
+        let wasEmpty = slots[free] == empty
+        var index = free
+        while index > slot {
+            slots[index] = slots[index - 1]
+            index -= 1
+        }
+        return wasEmpty
+    }
+
+    // MARK: - Layout
 
     /// Ordinals grow and wrap at 2³²; two live ordinals are compared by their difference in
     /// wrapping arithmetic, which is right while the live range is below 2³¹ articles.
@@ -93,25 +199,41 @@ struct PostingTable: Sendable {
         Int32(bitPattern: ordinal &- other) < 0
     }
 
-    private mutating func rebuild(isLive: (UInt32) -> Bool, live: Int? = nil) {
+    /// Lays the live postings out again for `live` of them at the rebuilt load. The old slots
+    /// are read in order, which is key order, so each posting goes to its home or just after
+    /// the one before it: one pass, no walks.
+    private mutating func rebuild(isLive: LiveOrdinals, live: Int? = nil) {
         let old = slots
-        let liveCount = live ?? old.reduce(0) { $1 != Self.empty && $1 != Self.removed && isLive(Self.ordinal(of: $1)) ? $0 + 1 : $0 }
-        let capacity = max(1024, Int(Double(liveCount + 1) / Self.rebuiltLoad))
-        slots = [UInt64](repeating: Self.empty, count: capacity)
-        used = 0
-        for entry in old where entry != Self.empty && entry != Self.removed && isLive(Self.ordinal(of: entry)) {
-            var slot = Self.home(of: Self.key(of: entry), in: capacity)
-            while slots[slot] != Self.empty { slot = slot + 1 == capacity ? 0 : slot + 1 }
-            slots[slot] = entry
-            used += 1
-        }
+        let liveCount = live ?? old.reduce(0) { $1 != Self.empty && isLive.contains(Self.ordinal(of: $1)) ? $0 + 1 : $0 }
+        let size = max(1024, Int(Double(liveCount + 1) / Self.rebuiltLoad))
+        while !layOut(old, homes: size, isLive: isLive) { margin *= 2 }
     }
 
-    /// The first slot of a key: keys are hashes, so their high bits scaled to the table's size
-    /// spread them evenly over any size, not only powers of two.
+    /// Places `old`'s live postings in a table of `homes` homes; false if they do not fit.
+    private mutating func layOut(_ old: [UInt64], homes: Int, isLive: LiveOrdinals) -> Bool {
+        var laid = [UInt64](repeating: Self.empty, count: homes + margin)
+        var next = 0, count = 0
+        for entry in old where entry != Self.empty && isLive.contains(Self.ordinal(of: entry)) {
+            let slot = max(next, Self.home(of: Self.key(of: entry), homes: homes))
+            guard slot < laid.count else { return false }
+            laid[slot] = entry
+            next = slot + 1
+            count += 1
+        }
+        slots = laid
+        self.homes = homes
+        used = count
+        return true
+    }
+
+    /// The first slot of a key: keys are hashes, so their high bits scaled to the number of
+    /// homes spread them evenly over any size, and in key order.
     @inline(__always)
-    private static func home(of key: UInt32, in capacity: Int) -> Int {
-        Int(truncatingIfNeeded: (UInt64(key) &* UInt64(capacity)) >> 32)
+    private func home(of key: UInt32) -> Int { Self.home(of: key, homes: homes) }
+
+    @inline(__always)
+    private static func home(of key: UInt32, homes: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(key) &* UInt64(homes)) >> 32)
     }
 
     @inline(__always)
@@ -119,4 +241,13 @@ struct PostingTable: Sendable {
 
     @inline(__always)
     private static func ordinal(of entry: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: entry) }
+}
+
+/// The ordinals `first` to `first + count - 1`, modulo 2³²: the articles in the index.
+struct LiveOrdinals {
+    var first: UInt32
+    var count: Int
+
+    @inline(__always)
+    func contains(_ ordinal: UInt32) -> Bool { Int(ordinal &- first) < count }
 }

@@ -1,0 +1,61 @@
+/// A set of shingle keys (never 0, which marks an empty slot): open addressing with linear
+/// probing, at most half full, behind a bit filter of 16 bits or more per key. Asked of every
+/// shingle an article shares with an earlier one, and mostly of keys not in it: the filter,
+/// an eighth of the slots' size, turns most of those away from the cache.
+struct KeySet: Sendable {
+    private var slots = [UInt32](repeating: 0, count: 64)
+    private var filter = [UInt64](repeating: 0, count: 1)
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    /// Bytes held by the slots.
+    var byteCount: Int { slots.count * MemoryLayout<UInt32>.stride + filter.count * MemoryLayout<UInt64>.stride }
+
+    @inline(__always)
+    func contains(_ key: UInt32) -> Bool {
+        let bit = Self.filterBit(key, bits: filter.count * 64)
+        guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return false }
+        let mask = slots.count - 1
+        var slot = Self.home(key) & mask
+        while slots[slot] != 0 {
+            if slots[slot] == key { return true }
+            slot = (slot + 1) & mask
+        }
+        return false
+    }
+
+    mutating func insert(_ key: UInt32) {
+        precondition(key != 0, "0 marks an empty slot")
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var slot = Self.home(key) & mask
+        while slots[slot] != 0 {
+            if slots[slot] == key { return }
+            slot = (slot + 1) & mask
+        }
+        slots[slot] = key
+        count += 1
+        let bit = Self.filterBit(key, bits: filter.count * 64)
+        filter[bit >> 6] |= 1 << UInt64(bit & 63)
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt32](repeating: 0, count: old.count * 2)
+        filter = [UInt64](repeating: 0, count: slots.count / 64 * 8)
+        count = 0
+        for key in old where key != 0 { insert(key) }
+    }
+
+    /// A bit of the filter (a power of two bits), from other bits of the product than the home.
+    @inline(__always)
+    private static func filterBit(_ key: UInt32, bits: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(key) &* 0xC2B2_AE3D_27D4_EB4F) >> 40) & (bits - 1)
+    }
+
+    @inline(__always)
+    private static func home(_ key: UInt32) -> Int {
+        Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 32)
+    }
+}

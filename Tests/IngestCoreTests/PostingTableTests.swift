@@ -1,0 +1,92 @@
+@testable import IngestCore
+import IngestTestSupport
+import Testing
+
+@Suite struct PostingTableTests {
+    /// What the table should hold: each key's postings, newest last.
+    struct Model {
+        var postings: [UInt32: [UInt32]] = [:]
+
+        func live(_ key: UInt32, _ live: LiveOrdinals) -> [UInt32] {
+            (postings[key] ?? []).filter(live.contains).sorted()
+        }
+    }
+
+    /// Random insertions with a moving window of live ordinals, a cap, and removals of the last
+    /// article's postings, against a plain dictionary; the order the lookups rely on is checked
+    /// after every step.
+    @Test func insertionsEvictionsAndRemovalsAgreeWithAPlainMultimap() {
+        var random = SeededGenerator(seed: 7)
+        var table = PostingTable()
+        var model = Model()
+        let cap = 3, horizon = 300
+        // Few keys, so that keys get many postings and clusters run into each other.
+        let keys = (0..<400).map { _ in UInt32.random(in: 1...(UInt32.max - 1), using: &random) }
+        for ordinal in UInt32(0)..<3_000 {
+            let live = LiveOrdinals(first: ordinal >= UInt32(horizon) ? ordinal - UInt32(horizon) + 1 : 0,
+                                    count: min(Int(ordinal) + 1, horizon))
+            let mine = Set((0..<8).map { _ in keys.randomElement(using: &random)! })
+            for key in mine {
+                var found: [UInt32] = []
+                let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &found)
+                let expected = model.live(key, live)
+                #expect(found.sorted() == expected)
+                #expect(before == expected.count)
+                if expected.count > cap {
+                    model.postings[key]!.removeAll { $0 == expected.first! }
+                }
+                model.postings[key, default: []].append(ordinal)
+            }
+            if random.next() % 10 == 0 {
+                for key in mine {
+                    table.remove(key: key, ordinal: ordinal)
+                    model.postings[key]!.removeAll { $0 == ordinal }
+                }
+            }
+            #expect(table.isOrdered)
+            for key in keys.prefix(20) {
+                var postings: [UInt32] = []
+                table.forEachPosting(of: key, isLive: live) { postings.append($0); return true }
+                #expect(postings.sorted() == model.live(key, live))
+            }
+        }
+    }
+
+    @Test func aKeyWithMoreThanTheCapReplacesItsOldestPosting() {
+        var table = PostingTable()
+        let live = LiveOrdinals(first: 0, count: 100)
+        var found: [UInt32] = []
+        for ordinal in UInt32(0)..<6 { table.insert(key: 42, ordinal: ordinal, cap: 3, isLive: live, found: &found) }
+        var postings: [UInt32] = []
+        table.forEachPosting(of: 42, isLive: live) { postings.append($0); return true }
+        #expect(postings.sorted() == [2, 3, 4, 5])
+    }
+
+    @Test func aTableGrownPastItsMarginStaysOrdered() {
+        var table = PostingTable()
+        let live = LiveOrdinals(first: 0, count: .max)
+        var found: [UInt32] = []
+        // The largest keys all have the last home: their cluster runs into the margin.
+        for ordinal in UInt32(0)..<5_000 {
+            table.insert(key: .max - 1 - ordinal % 7, ordinal: ordinal, cap: .max, isLive: live, found: &found)
+        }
+        #expect(table.isOrdered)
+        var count = 0
+        table.forEachPosting(of: .max - 1, isLive: live) { _ in count += 1; return true }
+        #expect(count == 715)
+    }
+}
+
+@Suite struct KeySetTests {
+    @Test func holdsWhatASetHolds() {
+        var random = SeededGenerator(seed: 3)
+        var keys = KeySet(), reference = Set<UInt32>()
+        for _ in 0..<20_000 {
+            let key = UInt32.random(in: 1...50_000, using: &random)
+            keys.insert(key)
+            reference.insert(key)
+        }
+        #expect(keys.count == reference.count)
+        #expect((1...60_000).allSatisfy { keys.contains(UInt32($0)) == reference.contains(UInt32($0)) })
+    }
+}
