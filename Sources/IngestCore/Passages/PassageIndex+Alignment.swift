@@ -41,22 +41,22 @@ extension PassageIndex {
     /// parts of its alignments credited to it that are long enough.
     ///
     /// Candidates are aligned oldest first, and no more once a later one could not be credited
-    /// with a passage (see ``Credit/leavesRoom(minimum:map:isStock:)``): it would only cut words
+    /// with a passage (see ``Credit/leavesRoom(minimum:map:)``): it would only cut words
     /// out of the bridged passages of earlier ones. A story copied many times is aligned with its
     /// first copy only.
     func credit(_ article: PassageShingles, candidates: [UInt32]) -> PassageReuse {
-        var shingles = ShingleMap(article.words)
+        var shingles = ShingleMap(article.words, stock: stockKeys)
         let skips = Self.skips(bridging: settings.bridgedWords)
         var credit = Credit(words: article.words.count)
         var aligned: [(seq: UInt64, alignments: [Alignment])] = []
         article.words.withUnsafeBufferPointer { articleWords in
             words.withUnsafeBufferPointer { arena in
                 for ordinal in candidates {
-                    guard credit.leavesRoom(minimum: settings.minimumWords, map: &shingles, isStock: { isStock($0) }) else { break }
+                    guard credit.leavesRoom(minimum: settings.minimumWords, map: &shingles) else { break }
                     let span = span(ofOrdinal: ordinal)
                     let earlier = UnsafeBufferPointer(rebasing: arena[span.start..<span.start + span.count])
                     let alignments = Self.alignments(
-                        of: &shingles, words: articleWords, with: earlier, settings: settings, skips: skips) { isStock($0) }
+                        of: &shingles, words: articleWords, with: earlier, settings: settings, skips: skips)
                     credit.claimVerbatim(alignments, by: Int32(aligned.count), minimum: settings.minimumWords)
                     aligned.append((span.seq, alignments))
                 }
@@ -112,20 +112,20 @@ extension PassageIndex {
         /// words, none of which an earlier candidate has verbatim, and each of which either no
         /// earlier candidate covers (it could be the later one's across a difference) or lies
         /// under a shingle that is not a stock phrase (it could be the later one's verbatim).
-        mutating func leavesRoom(minimum: Int, map: inout ShingleMap, isStock: (UInt32) -> Bool) -> Bool {
+        mutating func leavesRoom(minimum: Int, map: inout ShingleMap) -> Bool {
             var run = 0
             for position in owner.indices {
-                let open = owner[position] < 0 && (!aligned[position] || isClaimable(position, map: &map, isStock: isStock))
+                let open = owner[position] < 0 && (!aligned[position] || isClaimable(position, map: &map))
                 run = open ? run + 1 : 0
                 if run >= minimum { return true }
             }
             return false
         }
 
-        private mutating func isClaimable(_ position: Int, map: inout ShingleMap, isStock: (UInt32) -> Bool) -> Bool {
+        private mutating func isClaimable(_ position: Int, map: inout ShingleMap) -> Bool {
             if claimable[position] == 0 {
                 let shingles = max(0, position - PassageShingles.shingleWords + 1)...min(position, map.shingleCount - 1)
-                claimable[position] = shingles.contains { map.isUsable(at: $0, isStock) } ? 1 : 2
+                claimable[position] = shingles.contains { map.isUsable(at: $0) } ? 1 : 2
             }
             return claimable[position] == 1
         }
@@ -152,11 +152,10 @@ extension PassageIndex {
     /// shingle that is not a stock phrase is a seed: it is extended over the shared shingles on
     /// both sides that are not stock phrases either (the verbatim run), then word by word across
     /// differences (see ``extended(_:_:_:skips:)``). The scan resumes where the verbatim run
-    /// ends, so a long copy costs one lookup, not one per word. `isStock` is asked at most once
-    /// per shingle of the new article.
+    /// ends, so a long copy costs one lookup, not one per word.
     static func alignments(
         of article: inout ShingleMap, words: UnsafeBufferPointer<UInt8>, with earlier: UnsafeBufferPointer<UInt8>,
-        settings: PassageSettings, skips: [(Int, Int)], isStock: (UInt32) -> Bool
+        settings: PassageSettings, skips: [(Int, Int)]
     ) -> [Alignment] {
         let width = PassageShingles.shingleWords
         guard earlier.count >= width, words.count >= width else { return [] }
@@ -178,10 +177,10 @@ extension PassageIndex {
                     let onDiagonal = runs.lastIndex { $0.diagonal == start - position && $0.identical.contains(start) }
                     if let onDiagonal, runs[onDiagonal].verbatim.contains(start) {
                         reached = min(reached, runs[onDiagonal].verbatim.upperBound)
-                    } else if !article.isUsable(at: position, isStock) {
+                    } else if !article.isUsable(at: position) {
                         reached = start + width
                     } else {
-                        let seed = verbatimRun(of: &article, words, earlier, at: position, from: start, isStock: isStock)
+                        let seed = verbatimRun(of: &article, words, earlier, at: position, from: start)
                         pieces.append(seed)
                         let identical: Range<Int>
                         if let onDiagonal {
@@ -208,17 +207,17 @@ extension PassageIndex {
     /// article repeats: the words the two articles have verbatim, as a passage's own words.
     private static func verbatimRun(
         of map: inout ShingleMap, _ article: UnsafeBufferPointer<UInt8>, _ earlier: UnsafeBufferPointer<UInt8>,
-        at position: Int, from start: Int, isStock: (UInt32) -> Bool
+        at position: Int, from start: Int
     ) -> Segment {
         let width = PassageShingles.shingleWords
         var (lowerAt, lowerFrom) = (position, start)
-        while lowerAt > 0, lowerFrom > 0, article[lowerAt - 1] == earlier[lowerFrom - 1], map.isUsable(at: lowerAt - 1, isStock) {
+        while lowerAt > 0, lowerFrom > 0, article[lowerAt - 1] == earlier[lowerFrom - 1], map.isUsable(at: lowerAt - 1) {
             lowerAt -= 1
             lowerFrom -= 1
         }
         var (upperAt, upperFrom) = (position + width, start + width)
         while upperAt < article.count, upperFrom < earlier.count, article[upperAt] == earlier[upperFrom],
-              map.isUsable(at: upperAt - width + 1, isStock) {
+              map.isUsable(at: upperAt - width + 1) {
             upperAt += 1
             upperFrom += 1
         }
@@ -345,7 +344,7 @@ extension PassageIndex {
 /// The shingles of a new article by value, for aligning it with earlier articles: an
 /// open-addressing table from shingle value to the positions where it starts, a bit filter in
 /// front of it that turns most absent values away in one load, and for each position whether its
-/// shingle may be part of a passage (see ``isUsable(at:_:)``), asked of the index once.
+/// shingle may be part of a passage (see ``isUsable(at:)``), asked of the index's stock phrases once.
 ///
 /// A shingle the article repeats more than ``maximumRepeats`` times is left out: it says nothing
 /// of where a passage is, and a page of one word repeated would otherwise match every shingle
@@ -367,8 +366,11 @@ struct ShingleMap {
     private let mask: Int
     private let filterMask: Int
     private var usable: [UInt8]  // 0 not yet asked, 1 no, 2 yes
+    /// The index's stock phrases, as the article is aligned.
+    private let stock: KeySet
 
-    init(_ words: [UInt8]) {
+    init(_ words: [UInt8], stock: KeySet) {
+        self.stock = stock
         shingles = PassageShingles.shingleValues(words)
         var capacity = 16
         while capacity < shingles.count * 2 { capacity *= 2 }
@@ -406,10 +408,10 @@ struct ShingleMap {
 
     /// Whether the shingle at `position` may seed or make up a passage: the article does not
     /// repeat it, and it is not a stock phrase.
-    mutating func isUsable(at position: Int, _ isStock: (UInt32) -> Bool) -> Bool {
+    mutating func isUsable(at position: Int) -> Bool {
         if usable[position] == 0 {
             let value = shingles[position]
-            usable[position] = positions(of: value).count == 0 || isStock(PassageShingles.key(ofShingle: value)) ? 1 : 2
+            usable[position] = positions(of: value).count == 0 || stock.contains(PassageShingles.key(ofShingle: value)) ? 1 : 2
         }
         return usable[position] == 2
     }

@@ -5,7 +5,7 @@
 /// a candidate, unless the fingerprint is a stock phrase (more than `maximumSources` articles
 /// have it). Each candidate is then aligned with the new article from the word bytes kept for
 /// it: shared shingles extended over the words the two have verbatim, then across a word or two
-/// that differ (see ``alignments(of:words:with:settings:skips:isStock:)``). Passages are credited
+/// that differ (see ``alignments(of:words:with:settings:skips:)``). Passages are credited
 /// to the earliest candidate that has their words.
 ///
 /// Memory per article: a byte per word, 24 bytes of bookkeeping, and 8 bytes per fingerprint in a
@@ -25,7 +25,7 @@ public struct PassageIndex: Sendable {
     /// Keys that more than `maximumSources` articles have posted: asked for every shingle of a
     /// new article that an earlier one shares, which a set answers in one probe where the table
     /// would walk a run of postings. A key stays in it when articles that had it leave the index.
-    private var stockKeys = KeySet()
+    private(set) var stockKeys = KeySet()
     /// What ``PostingTable/touch(_:)`` returns, kept so its loads are made.
     private var touched: UInt64 = 0
 
@@ -159,11 +159,6 @@ public struct PassageIndex: Sendable {
     var liveOrdinals: LiveOrdinals { LiveOrdinals(first: firstOrdinal &+ UInt32(truncatingIfNeeded: firstLive), count: count) }
 
     func span(ofOrdinal ordinal: UInt32) -> Span { spans[Int(ordinal &- firstOrdinal)] }
-
-    /// Whether the shingle with this key is a stock phrase.
-    func isStock(_ key: UInt32) -> Bool {
-        stockKeys.contains(key)
-    }
 
     /// The articles that selected one of `article`'s fingerprints that is not a stock phrase,
     /// by ordinal (oldest first).
