@@ -45,7 +45,8 @@ extension PassageIndex {
     /// out of the bridged passages of earlier ones. A story copied many times is aligned with its
     /// first copy only.
     func credit(_ article: PassageShingles, candidates: [UInt32]) -> PassageReuse {
-        var shingles = ShingleMap(article.words, stock: stockKeys)
+        var shingles = article.alignment ?? ShingleMap(article.words)
+        shingles.stock = stockKeys
         let skips = Self.skips(bridging: settings.bridgedWords)
         var credit = Credit(words: article.words.count)
         var aligned: [(seq: UInt64, alignments: [Alignment])] = []
@@ -350,7 +351,7 @@ extension PassageIndex {
 /// of where a passage is, and a page of one word repeated would otherwise match every shingle
 /// of an earlier such page with every one of its own. The table keeps one position more than
 /// that of a value, which marks it as repeated, and no more, so such a page costs no probe runs.
-struct ShingleMap {
+struct ShingleMap: Sendable {
     static let maximumRepeats = 4
 
     /// The positions of one shingle value: `count` of them in `stored`.
@@ -366,11 +367,10 @@ struct ShingleMap {
     private let mask: Int
     private let filterMask: Int
     private var usable: [UInt8]  // 0 not yet asked, 1 no, 2 yes
-    /// The index's stock phrases, as the article is aligned.
-    private let stock: KeySet
+    /// The index's stock phrases, as the article is aligned (set by the index before it asks).
+    var stock = KeySet()
 
-    init(_ words: [UInt8], stock: KeySet) {
-        self.stock = stock
+    init(_ words: [UInt8]) {
         shingles = PassageShingles.shingleValues(words)
         var capacity = 16
         while capacity < shingles.count * 2 { capacity *= 2 }
@@ -410,27 +410,44 @@ struct ShingleMap {
     /// repeat it, and it is not a stock phrase.
     mutating func isUsable(at position: Int) -> Bool {
         if usable[position] == 0 {
-            let value = shingles[position]
-            usable[position] = positions(of: value).count == 0 || stock.contains(PassageShingles.key(ofShingle: value)) ? 1 : 2
+            usable[position] = stock.contains(PassageShingles.key(ofShingle: shingles[position])) ? 1 : 2
         }
         return usable[position] == 2
     }
 
+    /// Adds a position of `value`; the positions of a value the article repeats are marked as
+    /// not usable as they are found out.
     private mutating func add(_ value: UInt64, at position: Int) {
         let mixed = Self.mixed(value)
-        var slot = Self.home(mixed) & mask
+        let home = Self.home(mixed) & mask
+        var slot = home
         var repeats = 0
         while positions[slot] >= 0 {
-            if values[slot] == value {
-                repeats += 1
-                if repeats > Self.maximumRepeats { return }
-            }
+            if values[slot] == value { repeats += 1 }
             slot = (slot + 1) & mask
+        }
+        guard repeats < Self.maximumRepeats else {
+            usable[position] = 1
+            if repeats == Self.maximumRepeats { markRepeated(value, from: home) }
+            // One position more than the limit stays in the table, for lookups to see the value
+            // is repeated; the rest do not, so that no probe run grows with the repeats.
+            if repeats > Self.maximumRepeats { return }
+            values[slot] = value
+            positions[slot] = Int32(position)
+            return
         }
         values[slot] = value
         positions[slot] = Int32(position)
         let bit = Int(truncatingIfNeeded: mixed >> 17) & filterMask
         filter[bit >> 6] |= 1 << UInt64(bit & 63)
+    }
+
+    private mutating func markRepeated(_ value: UInt64, from home: Int) {
+        var slot = home
+        while positions[slot] >= 0 {
+            if values[slot] == value { usable[Int(positions[slot])] = 1 }
+            slot = (slot + 1) & mask
+        }
     }
 
     @inline(__always)

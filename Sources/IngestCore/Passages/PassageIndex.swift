@@ -94,7 +94,8 @@ public struct PassageIndex: Sendable {
         let cap = settings.maximumSources, live = liveOrdinals
         var candidates: [UInt32] = [], stock: [UInt32] = [], found: [UInt32] = []
         touched ^= table.touch(article.keys)
-        for key in article.keys {
+        // A stock phrase stays one: its postings would find no candidate and mark nothing.
+        for key in article.keys where !stockKeys.contains(key) {
             found.removeAll(keepingCapacity: true)
             let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &found)
             if before >= cap { stock.append(key) }
@@ -165,7 +166,7 @@ public struct PassageIndex: Sendable {
     private func candidates(for article: PassageShingles) -> [UInt32] {
         var candidates: [UInt32] = [], postings: [UInt32] = []
         let limit = settings.maximumSources, live = liveOrdinals
-        for key in article.keys {
+        for key in article.keys where !stockKeys.contains(key) {
             postings.removeAll(keepingCapacity: true)
             table.forEachPosting(of: key, isLive: live) { ordinal in
                 postings.append(ordinal)

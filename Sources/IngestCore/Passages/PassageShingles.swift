@@ -25,6 +25,9 @@ public struct PassageShingles: Sendable, Equatable {
     public let words: [UInt8]
     /// The selected shingles' keys, distinct, in ascending order.
     public let keys: [UInt32]
+    /// The article's shingles by value, for aligning it with earlier articles, once
+    /// ``prepareAlignment()`` has made it.
+    private(set) var alignment: ShingleMap?
 
     /// The shingles of the canonical words with these hashes (``MinHashSketch/wordHashes(_:)``),
     /// with fingerprints for passages of at least `minimumWords` words.
@@ -42,6 +45,18 @@ public struct PassageShingles: Sendable, Equatable {
     public init(words: [UInt8], minimumWords: Int) {
         self.words = Array(words.prefix(Self.maximumWords))
         self.keys = Self.winnowedKeys(words, window: Self.window(minimumWords: minimumWords))
+    }
+
+    /// Makes what aligning this article with earlier ones needs and the index does not keep:
+    /// the article's shingles by value. Pure, and independent per article, so the readers do it
+    /// and the loop does not have to.
+    public mutating func prepareAlignment() {
+        if alignment == nil { alignment = ShingleMap(words) }
+    }
+
+    /// Equal words and keys (what is made for the alignment follows from the words).
+    public static func == (lhs: PassageShingles, rhs: PassageShingles) -> Bool {
+        lhs.words == rhs.words && lhs.keys == rhs.keys
     }
 
     /// Shingles per winnowing window: a run of `minimumWords` words holds one whole window.
