@@ -167,8 +167,20 @@ extension PassageIndex {
         // identical words adds its own verbatim run, and the first seed's extension is its.
         var runs: [(diagonal: Int, verbatim: Range<Int>, identical: Range<Int>)] = []
         var start = 0
+        // The one position the shingle before matched, if it matched one: the next shingle then
+        // matches the next position when the next words agree, and only it if its value is
+        // the article's only one, with no lookup (a copied stretch of stock phrases is walked).
+        var single: (start: Int, position: Int)?
         while start + width <= earlier.count {
-            let hits = article.positions(of: PassageShingles.shingle(at: start, in: earlier))
+            var hits = ShingleMap.Positions()
+            if let previous = single, previous.start == start - 1, previous.position + width < words.count,
+               words[previous.position + width] == earlier[start + width - 1], article.isUnique(at: previous.position + 1) {
+                hits.stored[0] = Int32(previous.position + 1)
+                hits.count = 1
+            } else {
+                hits = article.positions(of: PassageShingles.shingle(at: start, in: earlier))
+            }
+            single = hits.count == 1 ? (start, Int(hits.stored[0])) : nil
             var resume = start + 1
             if hits.count > 0 {
                 runs.removeAll { $0.identical.upperBound <= start }
@@ -367,6 +379,8 @@ struct ShingleMap: Sendable {
     private let mask: Int
     private let filterMask: Int
     private var usable: [UInt8]  // 0 not yet asked, 1 no, 2 yes
+    /// Whether each position's value is at no other position of the article.
+    private var unique: [Bool]
     /// The index's stock phrases, as the article is aligned (set by the index before it asks).
     var stock = KeySet()
 
@@ -381,6 +395,7 @@ struct ShingleMap: Sendable {
         filter = [UInt64](repeating: 0, count: capacity / 2)
         filterMask = capacity * 32 - 1
         usable = [UInt8](repeating: 0, count: shingles.count)
+        unique = [Bool](repeating: true, count: shingles.count)
         for (position, value) in shingles.enumerated() { add(value, at: position) }
     }
 
@@ -406,6 +421,10 @@ struct ShingleMap: Sendable {
         return found
     }
 
+    /// Whether no other position of the article has the value of the shingle at `position`.
+    @inline(__always)
+    func isUnique(at position: Int) -> Bool { unique[position] }
+
     /// Whether the shingle at `position` may seed or make up a passage: the article does not
     /// repeat it, and it is not a stock phrase.
     mutating func isUsable(at position: Int) -> Bool {
@@ -423,9 +442,13 @@ struct ShingleMap: Sendable {
         var slot = home
         var repeats = 0
         while positions[slot] >= 0 {
-            if values[slot] == value { repeats += 1 }
+            if values[slot] == value {
+                repeats += 1
+                unique[Int(positions[slot])] = false
+            }
             slot = (slot + 1) & mask
         }
+        if repeats > 0 { unique[position] = false }
         guard repeats < Self.maximumRepeats else {
             usable[position] = 1
             if repeats == Self.maximumRepeats { markRepeated(value, from: home) }
