@@ -15,7 +15,7 @@ struct Corpus {
         if let directory { return try fromDirectory(directory) }
         let zips = repositoryRoot + "/../shared/corpora/saudinewsnet"
         if FileManager.default.fileExists(atPath: zips) { return try fromSaudiNewsNet(zips) }
-        return fromSeeds(repositoryRoot + "/seeds")
+        return try fromSeeds(repositoryRoot + "/seeds")
     }
 
     /// `count` files: the articles in turn, each repeat marked with an edition line so that every
@@ -44,11 +44,14 @@ struct Corpus {
         return Corpus(articles: articles, origin: "\(articles.count) SaudiNewsNet articles of 2–6 KB")
     }
 
-    private static func fromSeeds(_ path: String) -> Corpus {
+    private static func fromSeeds(_ path: String) throws -> Corpus {
         let seeds = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
             .compactMap { FileManager.default.contents(atPath: path + "/" + $0) }.map { String(decoding: $0, as: UTF8.self) }
         var random = SeededGenerator(seed: 1)
         let paragraphs = seeds.flatMap { $0.split(separator: "\n").map(String.init) }.filter { $0.count > 40 }
+        guard !paragraphs.isEmpty else {
+            throw BenchError("no corpus: neither ../shared/corpora/saudinewsnet nor \(path) is here; run from the repository's root or pass --corpus DIR")
+        }
         let articles = (0..<2_000).map { index -> [UInt8] in
             var text = "خبر رقم \(index)\n"
             while text.utf8.count < 2_048 + Int(random.next() % 3_000) {
