@@ -53,6 +53,32 @@ extension EndToEnd {
             #expect(records[3]["reused_words"] as? Int == here.count)
         }
 
+        /// `similar` prints the passages a file shares, with their words here and there: from the
+        /// checkpoint of a daemon that runs with `--reuse`, and from the journal read again when
+        /// the daemon runs without it.
+        @Test(arguments: [["--reuse"], []])
+        func similarPrintsTheSharedPassagesWithTheirWords(daemonArguments: [String]) async throws {
+            let harness = try DaemonHarness(arguments: daemonArguments)
+            try await harness.start()
+            try harness.dropByMove(Seeds.bytes(0), as: "000.txt")
+            try harness.dropByMove(Seeds.bytes(2), as: "002.txt")
+            _ = try await harness.records(atLeast: 2)
+            #expect(await harness.stop() == 0)
+
+            let query = harness.root.file("003.txt")
+            try Data(Seeds.bytes(3)).write(to: URL(fileURLWithPath: query))
+            let (status, output) = try runIngestd(["similar", "--journal", harness.journal, query])
+            #expect(status == 0)
+            let lines = output.split(separator: "\n").map(String.init)
+            let header = try #require(lines.firstIndex { $0.hasPrefix("shared passages (") })
+            #expect(lines[header + 1].contains(" words  2  002.txt  at "))
+            #expect(lines[header + 2].hasPrefix("  here:  ") && lines[header + 2].contains("تشاووش"))
+            #expect(lines[header + 3].hasPrefix("  there: ") && lines[header + 3].contains("جاووش"))
+
+            let (_, without) = try runIngestd(["similar", "--no-passages", "--journal", harness.journal, query])
+            #expect(!without.contains("shared passages"))
+        }
+
         @Test func optionsAreHonouredAndCheckedAndTheFeatureSwitchesOff() async throws {
             let strict = try DaemonHarness(arguments: ["--reuse", "--reuse-min-words", "40"])
             try await strict.start()
