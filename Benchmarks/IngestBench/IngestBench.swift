@@ -83,6 +83,9 @@ struct IngestBench {
             progress("\(records) records: cold \(format(restart.cold)) s, restart \(format(restart.warm)) s")
             table.append(("READY after start, \(records) records, no checkpoint", "\(format(restart.cold)) s", ""))
             table.append(("READY after restart, \(records) records", "\(format(restart.warm)) s", records <= 220_000 ? "≤ 1 s" : "report"))
+            let withReuse = try restartTimes(options, work: work, records: records, arguments: ["--reuse"])
+            progress("\(records) records with --reuse: cold \(format(withReuse.cold)) s, restart \(format(withReuse.warm)) s")
+            table.append(("READY after restart, \(records) records, with --reuse", "\(format(withReuse.warm)) s", records <= 220_000 ? "≤ 1 s" : "report"))
         }
         printTable(table)
     }
@@ -207,12 +210,12 @@ struct IngestBench {
         return NearDuplicateQuality.measure(canonicalTexts: texts)
     }
 
-    static func restartTimes(_ options: Options, work: String, records: Int) throws -> (cold: Double, warm: Double) {
-        let state = work + "/restart-\(records)"
+    static func restartTimes(_ options: Options, work: String, records: Int, arguments: [String] = []) throws -> (cold: Double, warm: Double) {
+        let state = work + "/restart-\(records)" + arguments.joined()
         try writeJournal(records: records, to: state)
         let socket = work + "/restart.sock"
-        let cold = try startAndStop(options, state: state, socket: socket)
-        let warm = try startAndStop(options, state: state, socket: socket)
+        let cold = try startAndStop(options, state: state, socket: socket, arguments: arguments)
+        let warm = try startAndStop(options, state: state, socket: socket, arguments: arguments)
         try? FileManager.default.removeItem(atPath: state)
         return (cold, warm)
     }
