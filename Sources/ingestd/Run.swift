@@ -50,7 +50,7 @@ struct Run: AsyncParsableCommand {
 
     @Flag(
         name: .long, inversion: .prefixedNo,
-        help: "List in reuse the passages each article shares with earlier ones (off by default: it costs the loop 50–200 µs an article, see docs/benchmarks.md).")
+        help: "List in reuse the passages each article shares with earlier ones (off by default: it costs the loop about 35 µs a file, see docs/benchmarks.md).")
     var reuse = false
 
     @Option(name: .long, help: ArgumentHelp("The shortest passage listed in reuse, in words (8 or more), e.g. --reuse-min-words 20.", valueName: "n"))

@@ -59,15 +59,11 @@ struct Similar: ParsableCommand {
             fail("cannot read the journal \(journalPath); give it with --journal.")
         }
         let checkpoint = readCheckpoint(journalPath: journalPath, journalBytes: journalBytes.count)
-        let ingestor = loadIndex(from: checkpoint, journal: journalBytes, passages: false)
+        // Without the daemon's passages in the checkpoint, the whole journal is read again.
+        let checkpointSuffices = !passages || checkpoint.map { !$0.passageArticles.isEmpty || $0.nextSeq == 1 } ?? false
+        let ingestor = loadIndex(from: checkpointSuffices ? checkpoint : nil, journal: journalBytes, passages: passages)
         let matches = ingestor.nearIndex.mostSimilar(to: article.sketch, minimum: minSimilarity, limit: limit)
-        var reuse = PassageReuse()
-        if passages {
-            // Without the daemon's passages in the checkpoint, the whole journal is read again.
-            let holdsPassages = checkpoint.map { !$0.passageArticles.isEmpty || $0.nextSeq == 1 } ?? false
-            let passageIngestor = loadIndex(from: holdsPassages ? checkpoint : nil, journal: journalBytes, passages: true)
-            reuse = passageIngestor.passageIndex?.reuse(of: shingles(of: article)) ?? PassageReuse()
-        }
+        let reuse = ingestor.passageIndex?.reuse(of: shingles(of: article)) ?? PassageReuse()
         let described = describe(Set(matches.map(\.seq) + reuse.passages.map(\.seq)), in: journalBytes)
         for match in matches {
             let found = described[match.seq]
@@ -111,15 +107,15 @@ struct Similar: ParsableCommand {
         return checkpoint
     }
 
-    /// The near-duplicate index, or the shared-passage index, as the daemon would have it: the
-    /// checkpoint, if there is one, plus the records after it; otherwise the whole journal.
+    /// The near-duplicate index, and the shared-passage index with `passages`, as the daemon would
+    /// have them: the checkpoint, if there is one, plus the records after it; otherwise the whole
+    /// journal.
     private func loadIndex(from checkpoint: IndexCheckpoint?, journal: [UInt8], passages: Bool) -> Ingestor {
         let settings = passages ? PassageSettings() : nil
-        let nearThreshold = passages ? nil : Ingestor.defaultNearThreshold
-        var ingestor = Ingestor(nearThreshold: nearThreshold, passages: settings)
+        var ingestor = Ingestor(passages: settings)
         var start = 0
         if let checkpoint {
-            ingestor = Ingestor(checkpoint: checkpoint, nearThreshold: nearThreshold, passages: settings)
+            ingestor = Ingestor(checkpoint: checkpoint, passages: settings)
             start = Int(checkpoint.journalOffset)
         }
         for line in journal[start...].split(separator: UInt8(ascii: "\n")) {

@@ -199,8 +199,9 @@ extension PassageIndex {
                         if let onDiagonal {
                             identical = runs[onDiagonal].identical
                         } else {
-                            pieces += extended(seed, words, earlier, skips: skips)
-                            identical = seed.from.lowerBound..<identicalEnd(of: seed, words, earlier)
+                            let extensions = extended(seed, words, earlier, skips: skips)
+                            pieces += extensions.pieces
+                            identical = seed.from.lowerBound..<extensions.identicalEnd
                         }
                         runs.append((start - position, seed.from, identical))
                         reached = min(reached, seed.from.upperBound)
@@ -237,18 +238,6 @@ extension PassageIndex {
         return Segment(at: lowerAt..<upperAt, from: lowerFrom..<upperFrom)
     }
 
-    /// Where the words stop being identical after `seed`, on its diagonal (in the earlier
-    /// article).
-    private static func identicalEnd(of seed: Segment, _ article: UnsafeBufferPointer<UInt8>,
-                                     _ earlier: UnsafeBufferPointer<UInt8>) -> Int {
-        var (at, from) = (seed.at.upperBound, seed.from.upperBound)
-        while at < article.count, from < earlier.count, article[at] == earlier[from] {
-            at += 1
-            from += 1
-        }
-        return from
-    }
-
     /// Words resumed verbatim after a bridged difference before the extension goes on: fewer
     /// would let common words ("in the", "of the") carry a passage past its end.
     static let resumedWords = 4
@@ -263,25 +252,29 @@ extension PassageIndex {
 
     /// What extends a verbatim run to the left and to the right: words the two articles have in
     /// the same order, across differences (`skips`, see ``skips(bridging:)``) that are followed
-    /// by ``resumedWords`` identical words.
+    /// by ``resumedWords`` identical words. Also where the words after the run stop being
+    /// identical on its diagonal (in the earlier article).
     static func extended(_ seed: Segment, _ article: UnsafeBufferPointer<UInt8>, _ earlier: UnsafeBufferPointer<UInt8>,
-                         skips: [(Int, Int)]) -> [Segment] {
+                         skips: [(Int, Int)]) -> (pieces: [Segment], identicalEnd: Int) {
         var pieces: [Segment] = []
         let right = reach(article, earlier, from: (seed.at.upperBound, seed.from.upperBound), step: 1, skips: skips)
-        if right.0 > seed.at.upperBound {
-            pieces.append(Segment(at: seed.at.upperBound..<right.0, from: seed.from.upperBound..<right.1, isExact: false))
+        if right.reached.0 > seed.at.upperBound {
+            pieces.append(Segment(at: seed.at.upperBound..<right.reached.0, from: seed.from.upperBound..<right.reached.1,
+                                  isExact: false))
         }
         let left = reach(article, earlier, from: (seed.at.lowerBound - 1, seed.from.lowerBound - 1), step: -1, skips: skips)
-        if left.0 < seed.at.lowerBound - 1 {
-            pieces.append(Segment(at: left.0 + 1..<seed.at.lowerBound, from: left.1 + 1..<seed.from.lowerBound, isExact: false))
+        if left.reached.0 < seed.at.lowerBound - 1 {
+            pieces.append(Segment(at: left.reached.0 + 1..<seed.at.lowerBound, from: left.reached.1 + 1..<seed.from.lowerBound,
+                                  isExact: false))
         }
-        return pieces
+        return (pieces, right.identical.1)
     }
 
     /// Walks both word arrays from `start` in direction `step` while they agree, bridging small
-    /// differences; returns the first positions past the last agreeing words.
+    /// differences; returns the first positions past the last agreeing words, and past the
+    /// first stretch of agreeing words (before any difference is bridged).
     private static func reach(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, from start: (Int, Int),
-                              step: Int, skips: [(Int, Int)]) -> (Int, Int) {
+                              step: Int, skips: [(Int, Int)]) -> (reached: (Int, Int), identical: (Int, Int)) {
         func agree(_ i: Int, _ j: Int, _ count: Int) -> Bool {
             for k in 0..<count {
                 let (x, y) = (i + k * step, j + k * step)
@@ -291,17 +284,19 @@ extension PassageIndex {
         }
         var (i, j) = start
         var reached = start
+        var identical: (Int, Int)?
         while true {
             while i >= 0, i < a.count, j >= 0, j < b.count, a[i] == b[j] {
                 i += step
                 j += step
             }
             reached = (i, j)
+            if identical == nil { identical = reached }
             guard let skip = skips.first(where: { agree(i + $0.0 * step, j + $0.1 * step, resumedWords) }) else { break }
             i += skip.0 * step
             j += skip.1 * step
         }
-        return reached
+        return (reached, identical ?? reached)
     }
 
     /// Pieces joined into passages where they overlap or the gap between them is at most

@@ -127,8 +127,8 @@ public struct PassageShingles: Sendable, Equatable {
 }
 
 extension Array where Element == UInt32 {
-    /// A sorted array without repeats (of a sorted array).
-    func uniqued() -> [UInt32] {
+    /// A sorted array without repeats.
+    fileprivate func uniqued() -> [UInt32] {
         var result: [UInt32] = []
         result.reserveCapacity(count)
         for value in self where result.last != value { result.append(value) }
