@@ -73,6 +73,24 @@ final class BenchDaemon: @unchecked Sendable {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
+    /// CPU seconds (user and system) so far of each thread, by the thread's name; threads of the
+    /// same name add up.
+    func threadCPUSeconds() -> [String: Double] {
+        let tasks = "/proc/\(process.processIdentifier)/task"
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var seconds: [String: Double] = [:]
+        for task in (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? [] {
+            guard let stat = try? String(contentsOfFile: "\(tasks)/\(task)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+            let name = String(stat[stat.index(after: open)..<close])
+            // After the name: state is field 3; utime and stime are fields 14 and 15.
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            seconds[name, default: 0] += (user + system) / ticks
+        }
+        return seconds
+    }
+
     func stop() {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

@@ -42,6 +42,11 @@ struct IngestBench {
         let parse = parseCost(files)
         progress("parsing: \(format(parse)) µs per file on one core")
         table.append(("parse, canonical text and ids, one core", "\(format(parse)) µs per file", ""))
+        if options.sections.contains("burst") || options.sections.contains("passage-cost") {
+            let withShingles = parseCost(files, passageWords: PassageSettings().minimumWords)
+            progress("parsing with shared passages' shingles: \(format(withShingles)) µs per file on one core")
+            table.append(("the same with shared passages' shingles (--reuse)", "\(format(withShingles)) µs per file", ""))
+        }
         if options.parseOnly { printTable(table); return }
         if options.sections.contains("burst") || options.sections.contains("passage-cost") {
             let cost = passageCost(files)
@@ -120,7 +125,7 @@ struct IngestBench {
 
     /// CPU time per file of what the daemon computes for a file once it has its bytes (decode, parse,
     /// canonicalise, hash), in this process on one thread: the part that no syscall hides.
-    static func parseCost(_ files: [[UInt8]]) -> Double {
+    static func parseCost(_ files: [[UInt8]], passageWords: Int? = nil) -> Double {
         let sample = files.prefix(4_000)
         let paths = sample.indices.map { RelativePath("p\($0).txt") }
         var articles = 0
@@ -128,7 +133,7 @@ struct IngestBench {
         let best = (0..<5).map { _ in
             threadCPUTime {
                 for (path, content) in zip(paths, sample) {
-                    if case .article = FileAnalysis(file: path, content: content).outcome { articles += 1 }
+                    if case .article = FileAnalysis(file: path, content: content, passageWords: passageWords).outcome { articles += 1 }
                 }
             }
         }.min()!
@@ -153,13 +158,40 @@ struct IngestBench {
         defer { daemon.stop() }
         let journal = JournalWatch(path: state + "/journal.jsonl")
         let names = try FileManager.default.contentsOfDirectory(atPath: staging)
+        let cpuBefore = daemon.threadCPUSeconds(), machineBefore = machineCPUTicks()
         let seconds = try timed {
             for name in names where rename(staging + "/" + name, state + "/inbox/" + name) != 0 {
                 throw BenchError("rename \(name): errno \(errno)")
             }
             guard journal.wait(until: count, timeout: 600) else { throw BenchError("burst: only \(journal.lines) of \(count) journaled") }
         }
+        progress("\(name)\(arguments.joined(separator: " ")): daemon CPU per file by thread: "
+                 + cpuPerFile(before: cpuBefore, after: daemon.threadCPUSeconds(), files: count)
+                 + "; the machine's cores busy \(Int(machineBusyShare(since: machineBefore) * 100))%")
         return (Double(count) / seconds, seconds, daemon.memoryKB("VmHWM"))
+    }
+
+    /// The machine's busy and idle (idle and iowait) clock ticks so far, all cores.
+    static func machineCPUTicks() -> (busy: Double, idle: Double) {
+        let stat = (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? ""
+        let fields = stat.split(separator: "\n").first?.split(separator: " ").dropFirst().compactMap { Double($0) } ?? []
+        guard fields.count >= 5 else { return (0, 0) }
+        let idle = fields[3] + fields[4]
+        return (fields.prefix(8).reduce(0, +) - idle, idle)
+    }
+
+    static func machineBusyShare(since before: (busy: Double, idle: Double)) -> Double {
+        let now = machineCPUTicks()
+        let busy = now.busy - before.busy, idle = now.idle - before.idle
+        return busy / max(1, busy + idle)
+    }
+
+    /// "loop 20 µs, reader 30 µs, …, all 80 µs": each thread's CPU over the burst, per file.
+    static func cpuPerFile(before: [String: Double], after: [String: Double], files: Int) -> String {
+        let spent = after.map { ($0.key, ($0.value - (before[$0.key] ?? 0)) / Double(files) * 1e6) }
+            .filter { $0.1 >= 0.5 }.sorted { $0.1 > $1.1 }
+        let total = spent.reduce(0) { $0 + $1.1 }
+        return (spent.map { "\($0.0) \(Int($0.1)) µs" } + ["all \(Int(total)) µs"]).joined(separator: ", ")
     }
 
     static func latencies(_ options: Options, work: String, corpus: Corpus, name: String = "latency") throws -> (p50: Double, p99: Double) {
