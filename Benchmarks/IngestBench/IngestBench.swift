@@ -23,7 +23,9 @@ struct IngestBench {
         var baseline: String?
         var baselineRounds = 4
         /// What to measure besides the parse cost; all of it by default.
-        var sections: Set<String> = ["burst", "latency", "memory", "quality", "passages", "restart", "html"]
+        var sections: Set<String> = ["burst", "latency", "memory", "quality", "passages", "restart", "html", "stats"]
+        /// Records in the journal `ingestd stats` reads.
+        var statsRecords = 1_000_000
     }
 
     static func main() throws {
@@ -91,6 +93,12 @@ struct IngestBench {
             let withReuse = try restartTimes(options, work: work, records: records, arguments: ["--reuse"])
             progress("\(records) records with --reuse: cold \(format(withReuse.cold)) s, restart \(format(withReuse.warm)) s")
             table.append(("READY after restart, \(records) records, with --reuse", "\(format(withReuse.warm)) s", records <= 220_000 ? "≤ 1 s" : "report"))
+        }
+        if options.sections.contains("stats") {
+            let stats = try statsTime(options, work: work, records: options.statsRecords)
+            progress("ingestd stats: \(format(stats.seconds)) s over \(options.statsRecords) records (\(Int(stats.megabytes)) MB)")
+            table.append(("ingestd stats, \(options.statsRecords) records (\(Int(stats.megabytes)) MB), best of 3",
+                          "\(format(stats.seconds)) s", "≤ 2 s"))
         }
         printTable(table)
     }
@@ -358,6 +366,7 @@ struct IngestBench {
             case "--files": options.files = Int(value) ?? options.files
             case "--latency-samples": options.latencySamples = Int(value) ?? options.latencySamples
             case "--index-articles": options.indexArticles = Int(value) ?? options.indexArticles
+            case "--stats-records": options.statsRecords = Int(value) ?? options.statsRecords
             case "--restart-records": options.restartRecords = value.split(separator: ",").compactMap { Int($0) }
             case "--parse-only": options.parseOnly = value == "yes"
             case "--sections": options.sections = Set(value.split(separator: ",").map(String.init))

@@ -65,6 +65,11 @@ public struct FileDescriptor: Sendable, Hashable {
         return Array(buffer[..<count])
     }
 
+    /// Reads what is there, up to the buffer's size: 0 at end of file.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        try retryingInterrupts("read") { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
+    }
+
     /// Writes all of `bytes`, continuing after short writes.
     public func writeAll(_ bytes: [UInt8]) throws(SystemError) {
         var offset = 0

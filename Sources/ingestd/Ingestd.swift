@@ -21,9 +21,10 @@ struct Ingestd: AsyncParsableCommand {
               ingestd id article.txt
               ingestd parse page.html
               ingestd similar article.txt
+              ingestd stats --since yesterday
             """,
         version: version,
-        subcommands: [Run.self, ID.self, Parse.self, Verify.self, Similar.self],
+        subcommands: [Run.self, ID.self, Parse.self, Verify.self, Similar.self, Stats.self],
         defaultSubcommand: Run.self
     )
 }

@@ -21,9 +21,30 @@ import Testing
         }
     }
 
+    /// `ingestd stats` over the example's journal, as the README shows it.
+    @Test func theStatsExampleIsRealOutput() throws {
+        var stats = JournalStats()
+        for line in try Self.linesOfTheExample() {
+            let record = try #require(line.dropLast().withUnsafeBufferPointer { StatsRecord(line: $0) })
+            stats.add(record)
+        }
+        let readme = try String(contentsOfFile: Seeds.repositoryRoot + "/README.md", encoding: .utf8)
+        let intro = try #require(readme.range(of: "(the five seeds, a copy, a PNG and an edited seed) prints:")).upperBound
+        let block = try #require(readme[intro...].range(of: "```\n")).upperBound
+        let end = try #require(readme[block...].range(of: "```")).lowerBound
+        #expect(stats.table(groupings: [.source, .day]) == String(readme[block..<end]))
+    }
+
     /// The five seeds, a copy of seed 004, a 16×16 PNG, and seed 004 with its last two paragraphs
     /// cut and two words changed, journaled in that order.
     private static func recordsOfTheExample() throws -> [[String: Any]] {
+        try linesOfTheExample().map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+        }
+    }
+
+    /// The example's journal lines, a second apart from 2026-11-27T13:57:21Z on.
+    private static func linesOfTheExample() throws -> [[UInt8]] {
         let seedNames = try FileManager.default.contentsOfDirectory(atPath: Seeds.directory).filter { $0.hasSuffix(".txt") }.sorted()
         var files = seedNames.enumerated().map { index, name in (name, Seeds.bytes(index)) }
         files.append(("copy.txt", Seeds.bytes(4)))
@@ -33,9 +54,9 @@ import Testing
             .replacingOccurrences(of: "مشاورات مكثفة", with: "مشاورات طويلة")
         files.append(("aleppo-update.txt", Array(edited.utf8)))
         var ingestor = Ingestor()
-        return try files.map { name, bytes in
-            let line = ingestor.record(for: FileAnalysis(file: RelativePath(name), content: bytes), time: "t").jsonLine()
-            return try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+        return files.enumerated().map { index, file in
+            let time = JournalTime.rfc3339(seconds: 1_795_787_841 + Int64(index), nanoseconds: 0)
+            return ingestor.record(for: FileAnalysis(file: RelativePath(file.0), content: file.1), time: time).jsonLine()
         }
     }
 
