@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure core: parsing, canonical text, hashing, dedup index, journal records. No I/O.
@@ -54,20 +55,30 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        // systemd glue, isolated: only the CLI links it.
+        // systemd glue, isolated: only the CLI links it (sd_notify, sd_journal_send).
         .systemLibrary(
             name: "CSystemd",
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
-        .target(name: "SystemdNotify", dependencies: ["CSystemd"]),
+        .target(name: "Systemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
+        // The metrics file for node_exporter, written with swift-prometheus; only the CLI links it.
+        .target(
+            name: "PrometheusExport",
+            dependencies: [
+                "IngestCore", "IngestIO",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "ingestd",
             dependencies: [
                 "IngestCore",
                 "IngestIO",
                 "IngestDaemon",
-                "SystemdNotify",
+                "Systemd",
+                "PrometheusExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -80,6 +91,15 @@ let package = Package(
             dependencies: ["IngestCore", "IngestIO"],
             path: "Tests/IngestTestSupport"
         ),
+        .testTarget(
+            name: "PrometheusExportTests",
+            dependencies: [
+                "PrometheusExport", "IngestCore", "IngestTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HTMLParsingTests", dependencies: ["HTMLParsing", "IngestTestSupport"]),
         .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "HTMLParsing", "IngestTestSupport"]),
         .testTarget(

@@ -246,7 +246,7 @@ private struct MoverThread {
             return BackgroundMover.Report(file: job.file)
         } catch {
             logger.error("A journaled file could not be moved out of the inbox; it is moved at the next start.",
-                         metadata: ["file": "\(job.file)", "seq": "\(job.seq)", "error": "\(error)"])
+                         metadata: ["file": "\(job.file)", "seq": "\(job.seq)"].merging(.describing(error)) { $1 })
             return BackgroundMover.Report(file: job.file, failedSeq: job.seq)
         }
     }

@@ -18,14 +18,16 @@ public struct InboxService: Service {
     public let configuration: DaemonConfiguration
     public let notifier: any LifecycleNotifier
     public let logger: Logger
+    public let metrics: any IngestMetrics
     private let reloads: AsyncStream<Void>?
 
     /// - Parameter reloads: each element reopens the journal; nil: SIGHUP does.
     public init(configuration: DaemonConfiguration, notifier: any LifecycleNotifier, logger: Logger,
-                reloads: AsyncStream<Void>? = nil) {
+                metrics: any IngestMetrics = NoMetrics(), reloads: AsyncStream<Void>? = nil) {
         self.configuration = configuration
         self.notifier = notifier
         self.logger = logger
+        self.metrics = metrics
         self.reloads = reloads
     }
 
@@ -57,13 +59,13 @@ public struct InboxService: Service {
 
     /// Starts the loop on its thread and waits, without blocking, until it returns or fails.
     private func runLoop(_ mailbox: Mailbox<LoopMessage>) async throws {
-        let (configuration, notifier, logger) = (configuration, notifier, logger)
+        let (configuration, notifier, logger, metrics) = (configuration, notifier, logger, metrics)
         try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
             do {
                 try DedicatedThread.detached(name: "ingestd.loop") {
                     do {
                         let loop = try IngestLoop.start(configuration: configuration, notifier: notifier,
-                                                        logger: logger, mailbox: mailbox)
+                                                        logger: logger, metrics: metrics, mailbox: mailbox)
                         defer { loop.close() }
                         try loop.run()
                     } catch {

@@ -34,7 +34,7 @@ extension IngestLoop {
             durability.synced()
             return true
         } catch {
-            logger.error("Could not make the moves out of the inbox durable.", metadata: ["error": "\(error)"])
+            logger.error("Could not make the moves out of the inbox durable.", metadata: .describing(error))
             return false
         }
     }
@@ -56,7 +56,7 @@ extension IngestLoop {
             durability.checkpointed(nextSeq: ingestor.nextSeq)
         } catch {
             logger.warning("Could not save the index checkpoint; the next start replays more of the journal.",
-                           metadata: ["checkpoint": "\(configuration.checkpoint)", "error": "\(error)"])
+                           metadata: ["checkpoint": "\(configuration.checkpoint)"].merging(.describing(error)) { $1 })
         }
     }
 }

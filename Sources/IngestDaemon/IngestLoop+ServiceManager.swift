@@ -12,6 +12,7 @@ extension IngestLoop {
     /// Sends STATUS= when it changed, at most every 250 ms so that a burst does not flood the
     /// service manager; the next tick sends what was held back.
     func reportStatus(force: Bool) {
+        metrics.status(tally: ingestor.tally, waiting: waitingCount)
         let text = statusLine
         guard text != statusSent.text, statusSent.throttle.allows(force: force) else { return }
         notifier.status(text)
@@ -30,7 +31,7 @@ extension IngestLoop {
             logger.info("Reopened the journal.", metadata: ["journal": "\(configuration.journal)"])
         } catch {
             logger.error("Could not reopen the journal; still writing to the old one.",
-                         metadata: ["journal": "\(configuration.journal)", "error": "\(error)"])
+                         metadata: ["journal": "\(configuration.journal)"].merging(.describing(error)) { $1 })
         }
         notifier.ready(status: statusLine)
     }

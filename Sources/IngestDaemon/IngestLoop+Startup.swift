@@ -4,11 +4,12 @@ import IngestIO
 import Logging
 
 extension IngestLoop {
-    /// What the loop is made of, put together by ``start(configuration:notifier:logger:mailbox:)``.
+    /// What the loop is made of, put together by ``start(configuration:notifier:logger:metrics:mailbox:)``.
     struct Parts {
         var configuration: DaemonConfiguration
         var notifier: any LifecycleNotifier
         var logger: Logger
+        var metrics: any IngestMetrics
         var journal: JournalFile
         var watcher: InboxWatcher
         var mailbox: Mailbox<LoopMessage>
@@ -25,7 +26,8 @@ extension IngestLoop {
     /// the watch is in place and the inbox listed, the mover's and the inotify reader's threads
     /// run, and READY=1 has been sent when this returns.
     static func start(
-        configuration: DaemonConfiguration, notifier: any LifecycleNotifier, logger: Logger, mailbox: Mailbox<LoopMessage>
+        configuration: DaemonConfiguration, notifier: any LifecycleNotifier, logger: Logger, metrics: any IngestMetrics,
+        mailbox: Mailbox<LoopMessage>
     ) throws -> IngestLoop {
         let started = ContinuousClock.now
         ProcessMemory.mapLargeAllocationsSeparately()
@@ -62,7 +64,7 @@ extension IngestLoop {
             throw DaemonError("Cannot start the thread that moves files out of the inbox: \(error).")
         }
         let loop = IngestLoop(Parts(
-            configuration: configuration, notifier: notifier, logger: logger, journal: journal, watcher: watcher,
+            configuration: configuration, notifier: notifier, logger: logger, metrics: metrics, journal: journal, watcher: watcher,
             mailbox: mailbox, journaling: JournalingFlag(), reader: reader,
             // The loop reads too whenever it would otherwise wait: one thread per core in all.
             reads: ReadAhead(label: "ingestd.reader", workers: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1) { reader.read($0) },

@@ -11,6 +11,7 @@ final class IngestLoop {
     let configuration: DaemonConfiguration
     let notifier: any LifecycleNotifier
     let logger: Logger
+    let metrics: any IngestMetrics
     let journal: JournalFile
     let watcher: InboxWatcher
     let mailbox: Mailbox<LoopMessage>
@@ -39,6 +40,7 @@ final class IngestLoop {
         (reader, reads, mover, moveMarker, ingestor, unmoved) =
             (parts.reader, parts.reads, parts.mover, parts.moveMarker, parts.ingestor, parts.unmoved)
         journaling = parts.journaling
+        metrics = parts.metrics
         durability = Durability(checkpointedSeq: parts.ingestor.nextSeq, checkpointInterval: parts.configuration.checkpointInterval)
         watchdog = notifier.watchdogInterval.map { Throttle(every: $0 / 4) }
         tickInterval = notifier.watchdogInterval.map { min($0 / 2, .seconds(1)) } ?? .seconds(1)
@@ -162,6 +164,7 @@ final class IngestLoop {
         do {
             try journal.append(batch.lines)
         } catch {
+            metrics.journalFailed()
             ingestor.undo(batch.records)
             // The files read ahead are read again after the retry, in their order.
             files.journalFailed(taken: batch.taken, unread: reads.cancel())
@@ -169,8 +172,19 @@ final class IngestLoop {
             return false
         }
         retry.succeeded(logger: logger)
+        metrics.journaled(batch.records, sync: journal.lastSyncDuration)
         moveOut(batch.moves)
+        warnOfRejects(batch.records)
         return true
+    }
+
+    /// A rejected file needs its producer's attention, unlike an article: one warning each, with
+    /// the file and seq as fields (journalctl INGESTD_FILE=… under systemd).
+    private func warnOfRejects(_ records: [JournalRecord]) {
+        for record in records where record.event == .rejected {
+            logger.warning("A file was rejected; it goes to rejected/.",
+                           metadata: ["file": "\(record.file)", "seq": "\(record.seq)", "reason": "\(record.reason ?? "")"])
+        }
     }
 
     /// Seqs, dedup and journal order are decided here, in arrival order, one file at a time.

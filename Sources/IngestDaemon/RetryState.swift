@@ -14,7 +14,7 @@ struct RetryState {
     mutating func failed(_ error: SystemError, logger: Logger, waiting: Int, now: ContinuousClock.Instant = .now) {
         if failure == nil {
             logger.error("Cannot write the journal; files stay in the inbox and writing is retried.",
-                         metadata: ["error": "\(error)", "waiting": "\(waiting)"])
+                         metadata: ["waiting": "\(waiting)"].merging(.describing(error)) { $1 })
         }
         failure = error
         delay = min(max(delay * 2, .milliseconds(100)), .seconds(30))

@@ -28,17 +28,6 @@ public enum CheckpointFile {
     /// Writes `checkpoint` to a temporary file, syncs it, renames it over `path` and syncs the
     /// directory: a crash leaves either the old checkpoint or the new one, never a mix.
     public static func write(_ checkpoint: IndexCheckpoint, to path: String) throws(SystemError) {
-        let temporary = path + ".tmp"
-        let file = try FileDescriptor.currentDirectory.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o640)
-        do {
-            try file.writeAll(checkpoint.encoded())
-            try file.sync()
-        } catch {
-            file.close()
-            throw error
-        }
-        file.close()
-        _ = try retryingInterrupts("rename", path: temporary) { rename(temporary, path) }
-        try JournalFile.syncParentDirectory(of: path)
+        try AtomicFile.replace(path, with: checkpoint.encoded(), mode: 0o640, syncingDirectory: true)
     }
 }

@@ -91,6 +91,11 @@ public struct FileDescriptor: Sendable, Hashable {
         _ = try retryingInterrupts("fsync") { fsync(rawValue) }
     }
 
+    /// fchmod(2): the exact mode, whatever the umask made of the one given to open.
+    public func setMode(_ mode: mode_t) throws(SystemError) {
+        _ = try retryingInterrupts("fchmod") { fchmod(rawValue, mode) }
+    }
+
     public func truncate(to length: Int) throws(SystemError) {
         _ = try retryingInterrupts("ftruncate") { ftruncate(rawValue, off_t(length)) }
     }

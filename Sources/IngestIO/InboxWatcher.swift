@@ -89,7 +89,7 @@ public final class InboxWatcher {
             return []
         } catch {
             logger.error("Cannot list a directory in the inbox; its files wait until the next rescan.",
-                         metadata: ["directory": "\(directory)", "error": "\(error)"])
+                         metadata: ["directory": "\(directory)"].merging(.describing(error)) { $1 })
             return []
         }
         var files: [RelativePath] = []
@@ -132,6 +132,6 @@ public final class InboxWatcher {
             ? "The inotify watch limit is reached; raise fs.inotify.max_user_watches (sysctl) and restart ingestd."
             : "New files in it will not be noticed until a restart."
         logger.error("Cannot watch a directory in the inbox. \(advice)",
-                     metadata: ["directory": "\(directory)", "error": "\(error)"])
+                     metadata: ["directory": "\(directory)"].merging(.describing(error)) { $1 })
     }
 }

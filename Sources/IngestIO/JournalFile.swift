@@ -79,6 +79,9 @@ public final class JournalFile {
         }
     }
 
+    /// How long the last successful append's fdatasync took (for the metrics).
+    public private(set) var lastSyncDuration: Duration = .zero
+
     /// Appends whole lines and waits until they are on stable storage. On failure the journal is
     /// cut back to where it was, so it never keeps part of a line, and the error is thrown.
     public func append(_ lines: [UInt8]) throws(SystemError) {
@@ -86,7 +89,9 @@ public final class JournalFile {
         let before = Int(try descriptor.status().st_size)
         do {
             try descriptor.writeAll(lines)
+            let started = ContinuousClock.now
             try descriptor.dataSync()
+            lastSyncDuration = .now - started
             length = before + lines.count
         } catch {
             try? descriptor.truncate(to: before)

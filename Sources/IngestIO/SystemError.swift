@@ -1,4 +1,5 @@
 import Glibc
+import Logging
 
 /// A failed system call: which call, on which path, and the errno, readable by a person.
 public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -45,5 +46,14 @@ func retryingInterrupts<Result: BinaryInteger>(
         if result != -1 { return result }
         let error = Glibc.errno
         if error != EINTR { throw SystemError(call, path: path(), errno: error) }
+    }
+}
+
+extension Logger.Metadata {
+    /// `error`: what went wrong; and `errno` when a system call failed, which the journal keeps
+    /// as its ERRNO field (see the systemd module's log handler).
+    public static func describing(_ error: any Error) -> Logger.Metadata {
+        guard let systemError = error as? SystemError else { return ["error": "\(error)"] }
+        return ["error": "\(systemError)", "errno": "\(systemError.errno)"]
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 import IngestCore
 import IngestDaemon
 import Logging
+import PrometheusExport
 import ServiceLifecycle
-import SystemdNotify
+import Systemd
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,7 +67,14 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Look for passages in the latest this many articles; older ones leave the index, e.g. --reuse-horizon 200000.", valueName: "n"))
     var reuseHorizon: Int = PassageSettings.defaultHorizon
 
-    @Option(name: .long, help: ArgumentHelp("Operational log level on stderr: trace, debug, info, notice, warning, error, critical. e.g. --log-level debug.", valueName: "level"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write metrics in Prometheus's text format to this file, replaced at most once a second, for node_exporter's textfile collector, e.g. --metrics-file /var/lib/prometheus/node-exporter/ingestd.prom.",
+            valueName: "file"))
+    var metricsFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Operational log level (stderr, or the systemd journal with priorities and fields when stderr is connected to it): trace, debug, info, notice, warning, error, critical. e.g. --log-level debug.", valueName: "level"))
     var logLevel: String = "info"
 
     func validate() throws {
@@ -86,7 +94,11 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        // Under systemd, stderr is the journal's stream: messages then go to the journal with
+        // their priority and fields instead of as plain lines.
+        let toJournal = JournalStream.isStandardError
         LoggingSystem.bootstrap { label in
+            if toJournal { return JournaldLogHandler(identifier: "ingestd", logLevel: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -98,7 +110,17 @@ struct Run: AsyncParsableCommand {
             nearThreshold: noNearDuplicates ? nil : nearThreshold)
         configuration.passages = !reuse ? nil : PassageSettings(
             minimumWords: reuseMinWords, maximumSources: reuseMaxSources, horizon: reuseHorizon)
-        let service = InboxService(configuration: configuration, notifier: SystemdNotifier(), logger: logger)
+        let metrics: MetricsFile?
+        do {
+            metrics = try metricsFile.map { try MetricsFile(path: $0, logger: logger) }
+        } catch {
+            logger.critical("Cannot start the thread that writes the metrics file: \(error).")
+            throw ExitCode.failure
+        }
+        // The last counts are written once the loop has finished its last batch.
+        defer { metrics?.stop() }
+        let service = InboxService(configuration: configuration, notifier: SystemdNotifier(), logger: logger,
+                                   metrics: metrics ?? NoMetrics())
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)],
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -122,3 +144,5 @@ struct Run: AsyncParsableCommand {
 }
 
 extension SystemdNotifier: LifecycleNotifier {}
+
+extension MetricsFile: IngestMetrics {}

@@ -7,39 +7,6 @@ extension EndToEnd {
     /// rotated file and the current one.
     @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/jq"), "jq is not installed (make deps installs it)"))
     struct StatsEndToEndTests {
-        private static let outlets = ["سبق", "عكاظ", "Reuters"]
-
-        /// A JSON article of seed `index` from `source`: its first eight words as the title, the
-        /// rest as the body with every `step`-th word changed (0: none). Some seeds are one line.
-        private func story(_ index: Int, source: String, editedEvery step: Int) throws -> [UInt8] {
-            var words = Seeds.text(index).split(whereSeparator: \.isWhitespace).map(String.init)
-            if step > 0 { for position in stride(from: 8 + step / 2, to: words.count, by: step) { words[position] = "تعديل\(position)" } }
-            let object = ["title": words[..<8].joined(separator: " "), "body": words[8...].joined(separator: " "), "source": source]
-            return Array(try JSONSerialization.data(withJSONObject: object))
-        }
-
-        /// Seeds, their copies and edits from three outlets, and rejects: a journal with every event.
-        private func journalOfEveryKind() async throws -> (harness: DaemonHarness, records: Int) {
-            let harness = try DaemonHarness(arguments: ["--reuse"])
-            try await harness.start()
-            var dropped = 0
-            for index in 0..<5 {
-                try harness.dropByMove(Seeds.bytes(index), as: "seed\(index).txt")
-                try harness.dropByMove(try story(index, source: Self.outlets[index % 3], editedEvery: 40), as: "edit\(index).json")
-                try harness.dropByMove(try story(index, source: Self.outlets[(index + 1) % 3], editedEvery: 9), as: "rewrite\(index).json")
-                dropped += 3
-            }
-            try harness.dropByMove(Seeds.bytes(0), as: "copy0.txt")
-            try harness.dropByMove(try story(2, source: Self.outlets[2], editedEvery: 40), as: "copy2.json")
-            try harness.dropByMove([], as: "empty1.txt")
-            try harness.dropByMove([], as: "empty2.txt")
-            try harness.dropByMove([0, 1, 2, 0], as: "photo.png")
-            dropped += 5
-            _ = try await harness.records(atLeast: dropped)
-            #expect(await harness.stop() == 0)
-            return (harness, dropped)
-        }
-
         private func jq(_ filter: String, _ journal: String) throws -> Any {
             let output = try CommandOutput.of("/usr/bin/jq", ["-s", "-c", filter, journal])
             return try JSONSerialization.jsonObject(with: output, options: .fragmentsAllowed)
@@ -59,7 +26,7 @@ extension EndToEnd {
         }
 
         @Test func countsMatchJqOverARotatedAndACompressedJournal() async throws {
-            let (harness, dropped) = try await journalOfEveryKind()
+            let (harness, dropped) = try await DaemonHarness.journalOfEveryKind()
             // The first half as a rotated, compressed file; the rest as the current journal.
             let lines = try String(contentsOfFile: harness.journal, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
             let half = lines.count / 2
@@ -104,7 +71,7 @@ extension EndToEnd {
         }
 
         @Test func sinceAndTheTable() async throws {
-            let (harness, _) = try await journalOfEveryKind()
+            let (harness, _) = try await DaemonHarness.journalOfEveryKind()
             let times = try #require(try jq("map(.time)", harness.journal) as? [String])
             let cut = times[times.count / 2]
             let stats = try stats(["--journal", harness.journal, "--since", cut, "--by", "hour"])

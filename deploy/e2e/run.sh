@@ -28,12 +28,17 @@ ensure_tools() {
     if [ ${#missing[@]} -gt 0 ]; then
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
+    # prometheus_client's parser reads the metrics file (PyPI, for the test only).
+    if [ ! -x "$cache/venv/bin/python" ] || ! "$cache/venv/bin/python" -c 'import prometheus_client' 2>/dev/null; then
+        mkdir -p "$cache"
+        python3 -m venv "$cache/venv" && "$cache/venv/bin/pip" install -q prometheus_client || { log "cannot install prometheus_client"; exit 1; }
+    fi
 }
 
 # A minbase Debian 12 with systemd and the package's dependencies, made once (about 80 s) and
 # copied for each run; the cached copy is named after the package list, so a new dependency makes
 # a new one.
-rootfs_packages=systemd,systemd-sysv,dbus,libsystemd0,libxml2,passwd
+rootfs_packages=systemd,systemd-sysv,dbus,libsystemd0,libxml2,passwd,acl
 rootfs_tar="rootfs-$(printf '%s' "$rootfs_packages" | sha1sum | cut -c1-12).tar"
 prepare_rootfs() {
     if [ ! -f "$cache/$rootfs_tar" ]; then
@@ -50,6 +55,8 @@ prepare_rootfs() {
     echo ingestd-e2e >"$rootfs/etc/hostname"
     # Not /tmp: the container's systemd mounts a fresh tmpfs there.
     mkdir -p "$rootfs/opt/e2e/seeds"
+    # node_exporter's textfile directory, as Debian's prometheus-node-exporter makes it.
+    mkdir -p "$rootfs/var/lib/prometheus/node-exporter"
     cp "$deb" "$rootfs/opt/e2e/ingestd.deb"
     cp "$repo"/seeds/*.txt "$rootfs/opt/e2e/seeds/"
     make_pages "$rootfs/opt/e2e/pages"
@@ -117,6 +124,8 @@ boot
 
 # Install: the maintainer scripts create the user and directories, enable and start the service.
 check "dpkg -i installs the package" inside dpkg -i /opt/e2e/ingestd.deb
+# The README's set-up for the metrics file: the service's user may write the textfile directory.
+check "setfacl lets ingestd write node_exporter's textfile directory" inside setfacl -m u:ingestd:rwx /var/lib/prometheus/node-exporter
 check "systemctl start ingestd returns 0" inside systemctl start ingestd
 check "the unit is active (READY=1 reached)" active
 check "the unit is enabled" inside systemctl is-enabled --quiet ingestd
@@ -177,6 +186,51 @@ exposure=$(inside systemd-analyze security ingestd.service 2>/dev/null | sed -n 
 log "systemd-analyze security ingestd: exposure $exposure"
 check "exposure level is at most 1.0" awk -v e="${exposure:-99}" 'BEGIN { exit !(e <= 1.0) }'
 check "no error in the service's log" sh -c "! nsenter -t $container -a journalctl -u ingestd --no-pager -p err -q | grep -v 'watchdog\|Watchdog\|SIGABRT\|core' | grep -q ."
+
+# Operating it: the metrics file, and logs in the journal with priorities and fields.
+metrics_match() { # metrics_match FIRST_LINE: the counters against the journal's lines from FIRST_LINE on
+    "$cache/venv/bin/python" - "$rootfs/var/lib/prometheus/node-exporter/ingestd.prom" "$rootfs/var/lib/ingestd/journal.jsonl" "$1" <<'PY'
+import json, sys
+from prometheus_client.parser import text_string_to_metric_families
+samples = {}
+for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+    for sample in family.samples:
+        samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+lines = open(sys.argv[2]).read().splitlines()
+since_start = [json.loads(line) for line in lines[int(sys.argv[3]) - 1:]]
+everything = [json.loads(line) for line in lines]
+for event in ("article", "duplicate", "rejected"):
+    assert samples[("ingestd_records_total", (("event", event),))] == sum(r["event"] == event for r in since_start), event
+    assert samples[("ingestd_journal_records", (("event", event),))] == sum(r["event"] == event for r in everything), event
+assert samples[("ingestd_bytes_total", ())] == sum(r.get("bytes", 0) for r in since_start)
+assert samples[("ingestd_last_seq", ())] == everything[-1]["seq"]
+assert samples[("ingestd_waiting_files", ())] == 0
+assert samples[("ingestd_journal_fdatasync_seconds_count", ())] >= 1
+PY
+}
+inside systemctl restart ingestd
+first=$(( $(journal_lines) + 1 ))
+for i in 1 2 3; do as_producer sh -c "cp /opt/e2e/seeds/00${i}_*.txt /var/spool/ingestd/inbox/m$i.txt"; done
+as_producer sh -c 'printf "\000\001\002" > /var/spool/ingestd/inbox/photo.png'
+check "the files after the restart are journaled" wait_for 20 journal_has $((first + 3))
+check "the metrics file parses with prometheus_client and its counts match the journal" wait_for 10 metrics_match "$first"
+check "the metrics file is readable by others (node_exporter's user)" test "$(inside stat -c %a /var/lib/prometheus/node-exporter/ingestd.prom)" = 644
+journal_json() { inside journalctl -u ingestd --no-pager -o json "$@"; }
+check "journalctl INGESTD_FILE= finds the warning about the rejected file" \
+    wait_for 10 sh -c "nsenter -t $container -a journalctl -u ingestd --no-pager -p warning -o cat INGESTD_FILE=photo.png | grep -q 'A file was rejected'"
+photo=$(journal_json INGESTD_FILE=photo.png | tail -1)
+check "its priority is warning and it carries the record's seq and where it was logged" \
+    test "$(jq -r '[.PRIORITY, .INGESTD_SEQ, (.CODE_FILE | test("IngestLoop"))] | join(" ")' <<<"$photo")" = "4 $(record_of photo.png | jq .seq) true"
+inside chmod 000 /var/lib/ingestd/journal.jsonl
+inside systemctl reload ingestd
+check "a journal that cannot be reopened shows in journalctl -p err" \
+    wait_for 10 sh -c "nsenter -t $container -a journalctl -u ingestd --no-pager -p err -o cat | grep -q 'Could not reopen the journal'"
+check "with its errno (EACCES) in ERRNO" \
+    sh -c "nsenter -t $container -a journalctl -u ingestd --no-pager -p err -o json | jq -r 'select(.MESSAGE | startswith(\"Could not reopen\")) | .ERRNO' | grep -qx 13"
+check "informational messages are not errors" sh -c "! nsenter -t $container -a journalctl -u ingestd --no-pager -p err -o cat | grep -q 'ingestd started'"
+inside chmod 640 /var/lib/ingestd/journal.jsonl
+inside systemctl reload ingestd
+check "ingestd stats counts the journal" sh -c "nsenter -t $container -a ingestd stats --journal /var/lib/ingestd/journal.jsonl --json | jq -e \".records == $(journal_lines)\" >/dev/null"
 
 # Stop, remove (data kept), purge (data gone).
 check "systemctl stop returns 0" inside systemctl stop ingestd
