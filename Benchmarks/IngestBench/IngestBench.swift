@@ -119,6 +119,11 @@ struct IngestBench {
         try writeFiles(files, to: staging)
         let withReuse = try burstThroughput(options, work: work, staging: staging, count: files.count, arguments: ["--reuse"])
         progress("burst with shared passages: \(Int(withReuse.rate)) files/s")
+        try FileManager.default.removeItem(atPath: staging)
+        try writeFiles(files, to: staging)
+        let withMetrics = try burstThroughput(options, work: work, staging: staging, count: files.count,
+                                              arguments: ["--metrics-file", work + "/ingestd.prom"])
+        progress("burst with a metrics file: \(Int(withMetrics.rate)) files/s")
         table.append(("burst: files journaled durably", "\(Int(burst.rate)) files/s, \(format(Double(totalBytes) / burst.seconds / 1e6)) MB/s", ""))
         table.append(("sha256sum on the same files", "\(Int(hashRate)) files/s", ""))
         table.append(("ratio to sha256sum", format(burst.rate / hashRate), "≥ 0.50"))
@@ -127,6 +132,7 @@ struct IngestBench {
         table.append(("burst with near-duplicates / without", format(burst.rate / plain.rate), "≥ 0.70"))
         table.append(("burst with --reuse (shared passages)", "\(Int(withReuse.rate)) files/s", ""))
         table.append(("burst with shared passages / without", format(withReuse.rate / burst.rate), "≥ 0.75"))
+        table.append(("burst with --metrics-file / without", format(withMetrics.rate / burst.rate), "report"))
     }
 
     // MARK: - Measurements
@@ -160,7 +166,7 @@ struct IngestBench {
     static func burstThroughput(_ options: Options, work: String, staging: String, count: Int, arguments: [String] = [],
                                 name: String = "burst") throws -> (rate: Double, seconds: Double, peakRSSKB: Int)
     {
-        let state = work + "/" + name + arguments.joined()
+        let state = work + "/" + name + arguments.joined().replacingOccurrences(of: "/", with: "_")
         let (daemon, _) = try BenchDaemon.start(binary: options.binary, stateDir: state, socketPath: work + "/burst.sock",
                                                 arguments: arguments)
         defer { daemon.stop() }
