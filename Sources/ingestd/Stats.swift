@@ -83,7 +83,7 @@ struct Stats: ParsableCommand {
             if let record = StatsRecord(line: line) { stats.add(record) } else { stats.addUnreadableLine() }
         }
         guard path.hasSuffix(".gz") else {
-            try LineReader(file).forEachLine(count) { progress.show("\(name): \(records) records, \($0 * 100 / max(1, size))%") }
+            try LineReader(file).forEachLine(count) { progress.show("\(name): \(JournalStats.number(records)) records, \($0 * 100 / max(1, size))%") }
             return
         }
         let gzip = Process()
@@ -94,7 +94,7 @@ struct Stats: ParsableCommand {
         gzip.standardOutput = pipe
         try gzip.run()
         try LineReader(FileDescriptor(rawValue: pipe.fileHandleForReading.fileDescriptor)).forEachLine(count) { _ in
-            progress.show("\(name): \(records) records")
+            progress.show("\(name): \(JournalStats.number(records)) records")
         }
         gzip.waitUntilExit()
         guard gzip.terminationStatus == 0 else { throw StatsError("gzip -dc exited with status \(gzip.terminationStatus)") }

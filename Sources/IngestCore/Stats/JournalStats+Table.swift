@@ -90,7 +90,7 @@ extension JournalStats {
     }
 
     /// 1234567 → "1,234,567".
-    static func number(_ value: Int) -> String {
+    public static func number(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var grouped = ""
         for (index, digit) in digits.enumerated() {
