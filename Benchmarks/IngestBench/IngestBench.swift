@@ -24,6 +24,8 @@ struct IngestBench {
         var baselineRounds = 4
         /// What to measure besides the parse cost; all of it by default.
         var sections: Set<String> = ["burst", "latency", "memory", "quality", "passages", "restart", "html", "stats"]
+        /// Only write the burst's files to this directory (for profiling the daemon by hand).
+        var writeFilesTo: String?
         /// Records in the journal `ingestd stats` reads.
         var statsRecords = 1_000_000
     }
@@ -38,6 +40,11 @@ struct IngestBench {
         var table: [(String, String, String)] = []
 
         let files = corpus.files(options.files)
+        if let directory = options.writeFilesTo {
+            try writeFiles(files, to: directory)
+            progress("wrote \(files.count) files to \(directory)")
+            return
+        }
         let staging = work + "/staging"
         try writeFiles(files, to: staging)
         progress("wrote \(files.count) files; timing sha256sum and the burst")
@@ -372,6 +379,7 @@ struct IngestBench {
             case "--files": options.files = Int(value) ?? options.files
             case "--latency-samples": options.latencySamples = Int(value) ?? options.latencySamples
             case "--index-articles": options.indexArticles = Int(value) ?? options.indexArticles
+            case "--write-files-to": options.writeFilesTo = value
             case "--stats-records": options.statsRecords = Int(value) ?? options.statsRecords
             case "--restart-records": options.restartRecords = value.split(separator: ",").compactMap { Int($0) }
             case "--parse-only": options.parseOnly = value == "yes"
