@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure core: parsing, canonical text, hashing, dedup index, journal records. No I/O.
@@ -62,6 +65,18 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]
         ),
         .target(name: "Systemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
+        // Shipping the journal to the fleet's PostgreSQL (postgres-nio); neither the core nor the
+        // ingest loop imports it.
+        .target(
+            name: "FleetShipping",
+            dependencies: [
+                "IngestCore", "IngestIO",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The metrics file for node_exporter, written with swift-prometheus; only the CLI links it.
         .target(
             name: "PrometheusExport",
@@ -79,6 +94,7 @@ let package = Package(
                 "IngestDaemon",
                 "Systemd",
                 "PrometheusExport",
+                "FleetShipping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,6 +114,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "FleetShippingTests",
+            dependencies: ["FleetShipping", "IngestCore", "IngestTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HTMLParsingTests", dependencies: ["HTMLParsing", "IngestTestSupport"]),

@@ -70,6 +70,11 @@ public struct FileDescriptor: Sendable, Hashable {
         try retryingInterrupts("read") { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
     }
 
+    /// pread(2): what is there at `offset`, up to the buffer's size; 0 at end of file.
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(SystemError) -> Int {
+        try retryingInterrupts("pread") { pread(rawValue, buffer.baseAddress, buffer.count, off_t(offset)) }
+    }
+
     /// Writes all of `bytes`, continuing after short writes.
     public func writeAll(_ bytes: [UInt8]) throws(SystemError) {
         var offset = 0

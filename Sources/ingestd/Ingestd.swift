@@ -24,7 +24,7 @@ struct Ingestd: AsyncParsableCommand {
               ingestd stats --since yesterday
             """,
         version: version,
-        subcommands: [Run.self, ID.self, Parse.self, Verify.self, Similar.self, Stats.self],
+        subcommands: [Run.self, ID.self, Parse.self, Verify.self, Similar.self, Stats.self, Ship.self, Consume.self],
         defaultSubcommand: Run.self
     )
 }

@@ -94,15 +94,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        // Under systemd, stderr is the journal's stream: messages then go to the journal with
-        // their priority and fields instead of as plain lines.
-        let toJournal = JournalStream.isStandardError
-        LoggingSystem.bootstrap { label in
-            if toJournal { return JournaldLogHandler(identifier: "ingestd", logLevel: level) }
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        bootstrapLogging(level: level)
         signal(SIGPIPE, SIG_IGN)
         let logger = Logger(label: "ingestd")
         var configuration = DaemonConfiguration(

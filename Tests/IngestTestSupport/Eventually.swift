@@ -11,6 +11,17 @@ public func eventually(
     }
 }
 
+/// The same, for a condition that asks an actor.
+public func eventually(
+    _ what: String, within timeout: Duration = .seconds(10), asking condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw TimedOut(what: what, after: timeout) }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
+
 /// What ``eventually(_:within:_:)`` throws.
 public struct TimedOut: Error, CustomStringConvertible {
     public let what: String

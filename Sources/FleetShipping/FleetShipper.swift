@@ -1,0 +1,216 @@
+import IngestCore
+import IngestIO
+import Logging
+import NIOPosix
+import PostgresNIO
+
+/// Ships one host's journal to the fleet's PostgreSQL, exactly once: each batch of records and
+/// the host's cursor (the last seq shipped) move in one transaction, so a crash, a lost
+/// connection or a restart ships nothing twice and skips nothing. A shipper started later for the
+/// same host takes a new epoch; this one's next batch then finds the epoch changed and stops
+/// (``FleetError``), so two shippers never both ship a record.
+///
+/// PostgreSQL down or unreachable: the shipper says so once, retries with back-off (0.5 s doubling
+/// to 30 s) and catches up by itself. The journal is read on NIO's thread pool, never on a thread
+/// of Swift's cooperative pool.
+public actor FleetShipper {
+    public nonisolated let database: FleetDatabase
+    public nonisolated let host: String
+    public nonisolated let batchSize: Int
+    private let logger: Logger
+    private let status: @Sendable (String) -> Void
+    private let reader: FollowerBox
+    private var connection: PostgresConnection?
+    private var epoch: Int64?
+    /// The last seq shipped, as the database has it.
+    public private(set) var shippedSeq: UInt64 = 0
+    private var unreachable = false
+
+    /// - Parameter status: told, after each batch and while waiting, a line such as
+    ///   `shipped through seq 1204, lag 0 records`.
+    public init(database: FleetDatabase, host: String, journal: String, batchSize: Int = 1000, logger: Logger,
+                status: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.database = database
+        self.host = host
+        self.batchSize = batchSize
+        self.logger = logger
+        self.status = status
+        reader = FollowerBox(JournalFollower(path: journal))
+    }
+
+    /// Ships until cancelled; with `once`, until what is journaled now is shipped.
+    public func run(once: Bool) async throws {
+        defer { closeConnection() }
+        while true {
+            try Task.checkCancellation()
+            let connection = try await connected()
+            let batch = try await reader.next(after: shippedSeq, limit: batchSize)
+            if batch.isEmpty {
+                if once { return }
+                report()
+                try await Task.sleep(for: .milliseconds(250))
+                continue
+            }
+            // A query sent on a connection that has closed is never answered (postgres-nio
+            // 1.33): a server gone while the shipper was idle is found here instead.
+            guard !connection.isClosed else {
+                lost(FleetError("the server closed the connection"))
+                continue
+            }
+            do {
+                try await ship(batch, on: connection)
+                shippedSeq = batch[batch.count - 1].seq
+                report()
+            } catch let error as PostgresTransactionError {
+                // Fenced inside the transaction: rolled back, and this shipper stops.
+                if let fenced = error.closureError as? FleetError { throw fenced }
+                lost(error)
+            } catch {
+                lost(error)
+            }
+        }
+    }
+
+    private func report() {
+        let lag = reader.highestSeq.map { $0 > shippedSeq ? $0 - shippedSeq : 0 } ?? 0
+        status("shipped through seq \(shippedSeq), lag \(lag) records")
+    }
+
+    // MARK: - The connection
+
+    /// The open connection, or a new one once the server can be reached, with the tables ready
+    /// and the cursor read again (a commit whose answer was lost has moved it).
+    private func connected() async throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        var delay = Duration.milliseconds(500)
+        while true {
+            do {
+                let opened = try await database.connect(logger: logger)
+                do {
+                    try await FleetSchema.prepare(opened, logger: logger)
+                    try await claimOrResume(opened)
+                } catch {
+                    try? await opened.close()
+                    throw error
+                }
+                if unreachable { logger.notice("PostgreSQL can be reached again; shipping resumes.", metadata: ["database": "\(database.description)"]) }
+                unreachable = false
+                connection = opened
+                return opened
+            } catch let error as FleetError {
+                throw error
+            } catch {
+                if !unreachable {
+                    logger.warning("Cannot reach PostgreSQL; ingest goes on, and shipping is retried with back-off.",
+                                   metadata: ["database": "\(database.description)", "error": "\(String(reflecting: error))"])
+                    unreachable = true
+                }
+                status("cannot reach PostgreSQL, retrying; shipped through seq \(shippedSeq)")
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(30))
+            }
+        }
+    }
+
+    private func lost(_ error: any Error) {
+        logger.warning("Lost the connection to PostgreSQL; the batch is shipped again once it is back.",
+                       metadata: ["database": "\(database.description)", "error": "\(String(reflecting: error))"])
+        unreachable = true
+        closeConnection()
+    }
+
+    private func closeConnection() {
+        guard let connection else { return }
+        self.connection = nil
+        Task { try? await connection.close() }
+    }
+
+    /// At the first connection, takes the host with a new epoch (fencing any earlier shipper);
+    /// at later ones, reads the cursor again and checks that no shipper took the host since.
+    private func claimOrResume(_ connection: PostgresConnection) async throws {
+        if let epoch {
+            for try await (seq, current) in try await connection.query(
+                "SELECT shipped_seq, epoch FROM ingestd_hosts WHERE host = \(host)", logger: logger).decode((Int64, Int64).self) {
+                guard current == epoch else { throw fenced() }
+                shippedSeq = UInt64(seq)
+            }
+            return
+        }
+        try await connection.query("INSERT INTO ingestd_hosts (host) VALUES (\(host)) ON CONFLICT DO NOTHING", logger: logger)
+        for try await (seq, claimed) in try await connection.query(
+            "UPDATE ingestd_hosts SET epoch = epoch + 1, claimed_at = now() WHERE host = \(host) RETURNING shipped_seq, epoch",
+            logger: logger).decode((Int64, Int64).self) {
+            shippedSeq = UInt64(seq)
+            epoch = claimed
+        }
+        logger.info("Shipping the journal to the fleet.", metadata: ["host": "\(host)", "shipped_seq": "\(shippedSeq)", "epoch": "\(epoch ?? 0)"])
+    }
+
+    private func fenced() -> FleetError {
+        FleetError("Another shipper for host \(host) started after this one and took over its journal; this one stops. Run one `ingestd ship` per host (or give each journal its own --host).")
+    }
+
+    // MARK: - One batch
+
+    /// The batch, its fleet positions and verdicts, and the cursor, in one transaction.
+    private func ship(_ batch: [JournalFollower.Record], on connection: PostgresConnection) async throws {
+        let (host, epoch, cursor, logger) = (host, epoch ?? 0, Int64(shippedSeq), logger)
+        let last = Int64(batch[batch.count - 1].seq)
+        let seqs = batch.map { Int64($0.seq) }
+        let events = batch.map(\.event.rawValue)
+        let ids = batch.map { $0.id?.hex ?? "" }
+        let lines = batch.map { String(decoding: $0.line, as: UTF8.self) }
+        let count = Int64(batch.count)
+        let fencedError = fenced()
+        try await connection.withTransaction(logger: logger) { connection in
+            var moved = false
+            for try await _ in try await connection.query("""
+                UPDATE ingestd_hosts SET shipped_seq = \(last), shipped_at = now()
+                WHERE host = \(host) AND epoch = \(epoch) AND shipped_seq = \(cursor) RETURNING host
+                """, logger: logger).decode(String.self) { moved = true }
+            guard moved else { throw fencedError }
+            var end: Int64 = 0
+            for try await (position) in try await connection.query(
+                "UPDATE ingestd_fleet SET last_position = last_position + \(count) WHERE id = 1 RETURNING last_position",
+                logger: logger).decode(Int64.self) { end = position }
+            let first = end - count + 1
+            try await connection.query("""
+                INSERT INTO ingestd_records (position, host, seq, event, content_id, record)
+                SELECT \(first) + ordinality - 1, \(host), seq, event, NULLIF(content_id, ''), line::jsonb
+                FROM unnest(\(seqs)::bigint[], \(events)::text[], \(ids)::text[], \(lines)::text[])
+                    WITH ORDINALITY AS batch(seq, event, content_id, line, ordinality)
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO ingestd_originals (content_id, host, seq, position)
+                SELECT DISTINCT ON (content_id) content_id, host, seq, position FROM ingestd_records
+                WHERE position BETWEEN \(first) AND \(end) AND content_id IS NOT NULL
+                ORDER BY content_id, position
+                ON CONFLICT (content_id) DO NOTHING
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE ingestd_records AS record
+                SET fleet_event = CASE WHEN original.position = record.position THEN 'article' ELSE 'duplicate' END,
+                    original_host = original.host, original_seq = original.seq
+                FROM ingestd_originals AS original
+                WHERE record.position BETWEEN \(first) AND \(end) AND record.content_id = original.content_id
+                """, logger: logger)
+        }
+    }
+}
+
+/// The follower, handed to NIO's thread pool one call at a time.
+private final class FollowerBox: @unchecked Sendable {
+    private let follower: JournalFollower
+    /// The highest seq read from the journal so far.
+    private(set) var highestSeq: UInt64?
+
+    init(_ follower: JournalFollower) { self.follower = follower }
+
+    func next(after seq: UInt64, limit: Int) async throws -> [JournalFollower.Record] {
+        // The box goes to the pool, not the follower: one call at a time, awaited, so it is
+        // never used from two threads at once.
+        let batch = try await NIOThreadPool.singleton.runIfActive { [self] in try follower.next(after: seq, limit: limit) }
+        if let last = batch.last { highestSeq = max(highestSeq ?? 0, last.seq) }
+        return batch
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import FleetShipping
+import Foundation
+import Glibc
+import IngestCore
+import Logging
+import ServiceLifecycle
+import Systemd
+
+struct Ship: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ship the journal to the fleet's PostgreSQL, each record exactly once, with fleet-wide duplicate verdicts.",
+        discussion: """
+            A second process beside the daemon: it reads the journal (journal.jsonl.1 first when \
+            it is there) and writes each record to PostgreSQL, moving the host's cursor in the \
+            same transaction as the records, so nothing is shipped twice or skipped, whatever \
+            stops it. The first record of a content id anywhere in the fleet is the fleet's \
+            original; later ones, from any host, are duplicates pointing at it. The tables are \
+            created by ingestd (see README, "Fleet"). A second shipper for the same host takes \
+            over and the first one stops. PostgreSQL down: ingest goes on; the shipper retries \
+            with back-off and catches up. The password comes from --password-file, $PGPASSWORD \
+            or the systemd credential db-password, never the URL.
+
+            Examples:
+              ingestd ship --database postgres://ingestd@db.example.net/news --password-file /etc/ingestd/db-password
+              PGPASSWORD=… ingestd ship --database 'postgres://ingestd@db.example.net/news?sslmode=require' --once
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The fleet's database, e.g. postgres://ingestd@db.example.net:5432/news?sslmode=require (no password in it).", valueName: "url"))
+    var database: String
+
+    @Option(name: .long, help: ArgumentHelp("This host's name in the fleet. Default: the host name, e.g. --host crawler-3.", valueName: "name"))
+    var host: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The journal. Default: journal.jsonl in the state directory, e.g. --journal /var/lib/ingestd/journal.jsonl.", valueName: "file"))
+    var journal: String?
+
+    @Option(name: .long, help: ArgumentHelp("Read the database password from this file, e.g. --password-file /etc/ingestd/db-password.", valueName: "file"))
+    var passwordFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Records per transaction, e.g. --batch 500.", valueName: "n"))
+    var batch = 1000
+
+    @Flag(name: .long, help: "Ship what is journaled now, then exit 0.")
+    var once = false
+
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (1...100_000).contains(batch) else { throw ValidationError("--batch must be between 1 and 100000.") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of: trace, debug, info, notice, warning, error, critical.")
+        }
+        do { _ = try DatabaseURL(database) } catch { throw ValidationError("--database: \(error)") }
+    }
+
+    func run() async throws {
+        bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "ingestd-ship")
+        let notifier = SystemdNotifier()
+        let shipper = FleetShipper(
+            database: try fleetDatabase(database, passwordFile: passwordFile, logger: logger), host: host ?? Self.hostName(),
+            journal: journal ?? Run.defaultStateDirectory() + "/journal.jsonl", batchSize: batch, logger: logger,
+            status: { notifier.status($0) })
+        notifier.ready(status: "shipping to \(shipper.database.description)")
+        do {
+            try await runUntilSignalled(logger: logger) { [once] in try await shipper.run(once: once) }
+        } catch let error as FleetError {
+            logger.critical("\(error.description)")
+            throw ExitCode.failure
+        }
+        notifier.stopping()
+        let shipped = await shipper.shippedSeq
+        logger.info("Stopped shipping.", metadata: ["shipped_seq": "\(shipped)"])
+    }
+
+    static func hostName() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, name.count)
+        return String(cString: name)
+    }
+}

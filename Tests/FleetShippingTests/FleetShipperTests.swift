@@ -1,0 +1,124 @@
+import FleetShipping
+import Foundation
+import IngestCore
+import IngestTestSupport
+import Logging
+import Testing
+
+/// Shipping to a real PostgreSQL started for the suite (skipped when the server is not
+/// installed; `make deps` installs it).
+@Suite(.serialized, .enabled(if: PostgresServer.isInstalled, "PostgreSQL's server is not installed (apt-get install postgresql)"))
+final class FleetShipperTests {
+    let server: PostgresServer
+    let root = TemporaryDirectory("ingestd-fleet")
+    let logger = Logger(label: "test")
+
+    init() throws {
+        server = try PostgresServer()
+    }
+
+    private var database: FleetDatabase {
+        get throws { FleetDatabase(url: try DatabaseURL(server.url), password: server.password) }
+    }
+
+    /// Appends the records `files` get from `ingestor` to `journal`.
+    private func journal(_ path: String, _ files: [(String, [UInt8])], ingestor: inout Ingestor) throws {
+        var lines: [UInt8] = []
+        for (name, bytes) in files {
+            lines += ingestor.record(for: FileAnalysis(file: RelativePath(name), content: bytes), time: "2026-11-27T00:00:00.000Z").jsonLine()
+        }
+        let handle = FileManager.default.fileExists(atPath: path) ? FileHandle(forWritingAtPath: path) : nil
+        if let handle {
+            handle.seekToEndOfFile()
+            handle.write(Data(lines))
+            try handle.close()
+        } else {
+            try Data(lines).write(to: URL(fileURLWithPath: path))
+        }
+    }
+
+    private func ship(_ host: String, _ journal: String) async throws {
+        try await FleetShipper(database: database, host: host, journal: journal, batchSize: 3, logger: logger).run(once: true)
+    }
+
+    private func consume(after: Int64 = 0) async throws -> [[String: Any]] {
+        var lines: [String] = []
+        try await FleetConsumer(database: database).read(after: after, follow: false, logger: logger) { lines.append($0) }
+        return try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+    }
+
+    @Test func copiesOnOtherHostsPointAtTheFleetsFirstRecord() async throws {
+        var alpha = Ingestor(), beta = Ingestor()
+        try journal(root.file("alpha.jsonl"), (0..<5).map { ("seed\($0).txt", Seeds.bytes($0)) }, ingestor: &alpha)
+        try journal(root.file("beta.jsonl"), [("copy2.txt", Seeds.bytes(2)), ("copy0.txt", Seeds.bytes(0)),
+                                              ("again2.txt", Seeds.bytes(2)), ("empty.txt", [])], ingestor: &beta)
+        try await ship("alpha", root.file("alpha.jsonl"))
+        try await ship("beta", root.file("beta.jsonl"))
+
+        let records = try await consume()
+        #expect(records.map { $0["position"] as? Int } == Array(1...9).map(Optional.some))
+        #expect(records.map { "\($0["host"]!) \($0["seq"]!)" } == (1...5).map { "alpha \($0)" } + (1...4).map { "beta \($0)" })
+        let fleet = records.map { $0["fleet"] as? [String: Any] }
+        #expect(fleet[..<5].allSatisfy { $0?["event"] as? String == "article" })
+        let copies = fleet[5...].map { $0.map { "\($0["event"]!) \(($0["original"] as! [String: Any])["host"]!) \(($0["original"] as! [String: Any])["seq"]!)" } }
+        #expect(copies == ["duplicate alpha 3", "duplicate alpha 1", "duplicate alpha 3", nil])
+        // The journal record is all there, with the host's own verdict.
+        #expect(records[7]["event"] as? String == "duplicate" && records[7]["duplicate_of"] as? Int == 1)
+        let seed = try ArticleParser.parse(Seeds.bytes(0), fileName: "seed0.txt").get()
+        #expect(records[0]["title"] as? String == seed.title && records[0]["body"] as? String == seed.body)
+        #expect(try server.sql("SELECT count(*) FROM ingestd_originals") == "5\n")
+    }
+
+    @Test func shippingAgainShipsOnlyWhatIsNew() async throws {
+        var ingestor = Ingestor()
+        let path = root.file("journal.jsonl")
+        try journal(path, (0..<3).map { ("a\($0).txt", Seeds.bytes($0)) }, ingestor: &ingestor)
+        try await ship("gamma", path)
+        try await ship("gamma", path)
+        try journal(path, (3..<5).map { ("a\($0).txt", Seeds.bytes($0)) } + [("copy.txt", Seeds.bytes(1))], ingestor: &ingestor)
+        try await ship("gamma", path)
+        #expect(try server.sql("SELECT count(*), count(DISTINCT seq), max(seq) FROM ingestd_records WHERE host = 'gamma'") == "6|6|6\n")
+        #expect(try server.sql("SELECT shipped_seq FROM ingestd_hosts WHERE host = 'gamma'") == "6\n")
+        let after = try await consume(after: 3)
+        #expect(after.map { $0["seq"] as? Int } == [4, 5, 6])
+    }
+
+    @Test func aLaterShipperForTheSameHostFencesTheEarlierOne() async throws {
+        var ingestor = Ingestor()
+        let path = root.file("journal.jsonl")
+        try journal(path, [("a.txt", Seeds.bytes(0))], ingestor: &ingestor)
+        let first = FleetShipper(database: try database, host: "delta", journal: path, logger: logger)
+        try await first.run(once: true)
+        let second = FleetShipper(database: try database, host: "delta", journal: path, logger: logger)
+        try await second.run(once: true)
+        try journal(path, [("b.txt", Seeds.bytes(1))], ingestor: &ingestor)
+        await #expect(throws: FleetError.self) { try await first.run(once: true) }
+        try await second.run(once: true)
+        #expect(try server.sql("SELECT count(*), max(seq) FROM ingestd_records WHERE host = 'delta'") == "2|2\n")
+    }
+
+    @Test func aServerThatGoesDownIsWaitedForAndCaughtUpWith() async throws {
+        var ingestor = Ingestor()
+        let path = root.file("journal.jsonl")
+        try journal(path, [("a.txt", Seeds.bytes(0))], ingestor: &ingestor)
+        let statuses = StatusLines()
+        let shipper = FleetShipper(database: try database, host: "epsilon", journal: path, logger: logger) { statuses.add($0) }
+        let running = Task { try await shipper.run(once: false) }
+        defer { running.cancel() }
+        try await eventually("the first record shipped", within: .seconds(30), asking: { await shipper.shippedSeq == 1 })
+        try server.stop(immediate: true)
+        try journal(path, (1..<4).map { ("n\($0).txt", Seeds.bytes($0)) }, ingestor: &ingestor)
+        try await eventually("the shipper waiting", within: .seconds(30)) { statuses.last?.hasPrefix("cannot reach PostgreSQL") == true }
+        try server.start()
+        try await eventually("caught up", within: .seconds(60), asking: { await shipper.shippedSeq == 4 })
+        #expect(statuses.last == "shipped through seq 4, lag 0 records")
+        #expect(try server.sql("SELECT count(*), count(DISTINCT seq) FROM ingestd_records WHERE host = 'epsilon'") == "4|4\n")
+    }
+}
+
+private final class StatusLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func add(_ line: String) { lock.withLock { lines.append(line) } }
+    var last: String? { lock.withLock { lines.last } }
+}
