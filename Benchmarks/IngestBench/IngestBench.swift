@@ -23,7 +23,9 @@ struct IngestBench {
         var baseline: String?
         var baselineRounds = 4
         /// What to measure besides the parse cost; all of it by default.
-        var sections: Set<String> = ["burst", "latency", "memory", "quality", "passages", "restart", "html", "stats"]
+        var sections: Set<String> = ["burst", "latency", "memory", "quality", "passages", "restart", "html", "stats", "fleet"]
+        /// Records in the journal `ingestd ship` ships.
+        var fleetRecords = 100_000
         /// Only write the burst's files to this directory (for profiling the daemon by hand).
         var writeFilesTo: String?
         /// Records in the journal `ingestd stats` reads.
@@ -106,6 +108,11 @@ struct IngestBench {
             progress("ingestd stats: \(format(stats.seconds)) s over \(options.statsRecords) records (\(Int(stats.megabytes)) MB)")
             table.append(("ingestd stats, \(options.statsRecords) records (\(Int(stats.megabytes)) MB), best of 3",
                           "\(format(stats.seconds)) s", "≤ 2 s"))
+        }
+        if options.sections.contains("fleet"), let rate = try shipRate(options, work: work, records: options.fleetRecords) {
+            progress("fleet: \(Int(rate.first)) records/s shipped, \(Int(rate.second)) for a second host's copies")
+            table.append(("ingestd ship --once, \(options.fleetRecords) records into a local PostgreSQL", "\(Int(rate.first)) records/s", "≥ 5000"))
+            table.append(("the same records from a second host (all fleet duplicates)", "\(Int(rate.second)) records/s", "report"))
         }
         printTable(table)
     }
@@ -380,6 +387,7 @@ struct IngestBench {
             case "--latency-samples": options.latencySamples = Int(value) ?? options.latencySamples
             case "--index-articles": options.indexArticles = Int(value) ?? options.indexArticles
             case "--write-files-to": options.writeFilesTo = value
+            case "--fleet-records": options.fleetRecords = Int(value) ?? options.fleetRecords
             case "--stats-records": options.statsRecords = Int(value) ?? options.statsRecords
             case "--restart-records": options.restartRecords = value.split(separator: ",").compactMap { Int($0) }
             case "--parse-only": options.parseOnly = value == "yes"
