@@ -14,11 +14,32 @@ import PostgresNIO
 /// to 30 s) and catches up by itself. The journal is read on NIO's thread pool, never on a thread
 /// of Swift's cooperative pool.
 public actor FleetShipper {
+    /// Where shipping stands, for metrics.
+    public struct Progress: Sendable, Equatable {
+        /// The last seq shipped.
+        public var shippedSeq: UInt64
+        /// Records read from the journal and not shipped yet (at least this many are waiting).
+        public var lag: UInt64
+        /// Whether PostgreSQL can be reached.
+        public var reachable: Bool
+        /// Records shipped since the shipper started.
+        public var shipped: Int
+
+        public init(shippedSeq: UInt64, lag: UInt64, reachable: Bool, shipped: Int) {
+            self.shippedSeq = shippedSeq
+            self.lag = lag
+            self.reachable = reachable
+            self.shipped = shipped
+        }
+    }
+
     public nonisolated let database: FleetDatabase
     public nonisolated let host: String
     public nonisolated let batchSize: Int
     private let logger: Logger
     private let status: @Sendable (String) -> Void
+    private let progress: @Sendable (Progress) -> Void
+    private var shippedSinceStart = 0
     private let reader: FollowerBox
     private var connection: PostgresConnection?
     private var epoch: Int64?
@@ -26,15 +47,19 @@ public actor FleetShipper {
     public private(set) var shippedSeq: UInt64 = 0
     private var unreachable = false
 
-    /// - Parameter status: told, after each batch and while waiting, a line such as
-    ///   `shipped through seq 1204, lag 0 records`.
+    /// - Parameters:
+    ///   - status: told, after each batch and while waiting, a line such as
+    ///     `shipped through seq 1204, lag 0 records`.
+    ///   - progress: told the same as numbers.
     public init(database: FleetDatabase, host: String, journal: String, batchSize: Int = 1000, logger: Logger,
-                status: @escaping @Sendable (String) -> Void = { _ in }) {
+                status: @escaping @Sendable (String) -> Void = { _ in },
+                progress: @escaping @Sendable (Progress) -> Void = { _ in }) {
         self.database = database
         self.host = host
         self.batchSize = batchSize
         self.logger = logger
         self.status = status
+        self.progress = progress
         reader = FollowerBox(JournalFollower(path: journal))
     }
 
@@ -60,6 +85,7 @@ public actor FleetShipper {
             do {
                 try await ship(batch, on: connection)
                 shippedSeq = batch[batch.count - 1].seq
+                shippedSinceStart += batch.count
                 report()
             } catch let error as PostgresTransactionError {
                 // Fenced inside the transaction: rolled back, and this shipper stops.
@@ -71,9 +97,11 @@ public actor FleetShipper {
         }
     }
 
+    private var lag: UInt64 { reader.highestSeq.map { $0 > shippedSeq ? $0 - shippedSeq : 0 } ?? 0 }
+
     private func report() {
-        let lag = reader.highestSeq.map { $0 > shippedSeq ? $0 - shippedSeq : 0 } ?? 0
         status("shipped through seq \(shippedSeq), lag \(lag) records")
+        progress(Progress(shippedSeq: shippedSeq, lag: lag, reachable: true, shipped: shippedSinceStart))
     }
 
     // MARK: - The connection
@@ -106,6 +134,7 @@ public actor FleetShipper {
                     unreachable = true
                 }
                 status("cannot reach PostgreSQL, retrying; shipped through seq \(shippedSeq)")
+                progress(Progress(shippedSeq: shippedSeq, lag: lag, reachable: false, shipped: shippedSinceStart))
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(30))
             }

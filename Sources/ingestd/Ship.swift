@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import IngestCore
 import Logging
+import PrometheusExport
 import ServiceLifecycle
 import Systemd
 
@@ -44,6 +45,11 @@ struct Ship: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Records per transaction, e.g. --batch 500.", valueName: "n"))
     var batch = 1000
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Write the shipper's metrics (last seq shipped, lag, PostgreSQL reachable) in Prometheus's text format to this file, e.g. --metrics-file /var/lib/prometheus/node-exporter/ingestd-ship.prom.",
+        valueName: "file"))
+    var metricsFile: String?
+
     @Flag(name: .long, help: "Ship what is journaled now, then exit 0.")
     var once = false
 
@@ -62,10 +68,19 @@ struct Ship: AsyncParsableCommand {
         bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "ingestd-ship")
         let notifier = SystemdNotifier()
+        let metrics: ShipMetricsFile?
+        do {
+            metrics = try metricsFile.map { try ShipMetricsFile(path: $0, logger: logger) }
+        } catch {
+            logger.critical("Cannot start the thread that writes the metrics file: \(error).")
+            throw ExitCode.failure
+        }
+        defer { metrics?.stop() }
         let shipper = FleetShipper(
             database: try fleetDatabase(database, passwordFile: passwordFile, logger: logger), host: host ?? Self.hostName(),
             journal: journal ?? Run.defaultStateDirectory() + "/journal.jsonl", batchSize: batch, logger: logger,
-            status: { notifier.status($0) })
+            status: { notifier.status($0) },
+            progress: { metrics?.update(shippedSeq: $0.shippedSeq, lag: $0.lag, reachable: $0.reachable, shipped: $0.shipped) })
         notifier.ready(status: "shipping to \(shipper.database.description)")
         do {
             try await runUntilSignalled(logger: logger) { [once] in try await shipper.run(once: once) }

@@ -102,7 +102,8 @@ final class FleetShipperTests {
         let path = root.file("journal.jsonl")
         try journal(path, [("a.txt", Seeds.bytes(0))], ingestor: &ingestor)
         let statuses = StatusLines()
-        let shipper = FleetShipper(database: try database, host: "epsilon", journal: path, logger: logger) { statuses.add($0) }
+        let shipper = FleetShipper(database: try database, host: "epsilon", journal: path, logger: logger,
+                                   status: { statuses.add($0) }, progress: { statuses.progress($0) })
         let running = Task { try await shipper.run(once: false) }
         defer { running.cancel() }
         try await eventually("the first record shipped", within: .seconds(30), asking: { await shipper.shippedSeq == 1 })
@@ -112,6 +113,7 @@ final class FleetShipperTests {
         try server.start()
         try await eventually("caught up", within: .seconds(60), asking: { await shipper.shippedSeq == 4 })
         #expect(statuses.last == "shipped through seq 4, lag 0 records")
+        #expect(statuses.wasUnreachable && statuses.lastProgress == FleetShipper.Progress(shippedSeq: 4, lag: 0, reachable: true, shipped: 4))
         #expect(try server.sql("SELECT count(*), count(DISTINCT seq) FROM ingestd_records WHERE host = 'epsilon'") == "4|4\n")
     }
 }
@@ -119,6 +121,10 @@ final class FleetShipperTests {
 private final class StatusLines: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
+    private var progresses: [FleetShipper.Progress] = []
     func add(_ line: String) { lock.withLock { lines.append(line) } }
+    func progress(_ progress: FleetShipper.Progress) { lock.withLock { progresses.append(progress) } }
     var last: String? { lock.withLock { lines.last } }
+    var lastProgress: FleetShipper.Progress? { lock.withLock { progresses.last } }
+    var wasUnreachable: Bool { lock.withLock { progresses.contains { !$0.reachable } } }
 }

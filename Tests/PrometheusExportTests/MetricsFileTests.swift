@@ -94,4 +94,16 @@ import Testing
         #expect(logs.entries.filter { $0.level >= .notice }.map(\.level) == [.warning])
         #expect(logs.entries.first?.metadata["errno"] == "\(EISDIR)")
     }
+
+    @Test func theShippersMetrics() throws {
+        let path = root.file("ingestd-ship.prom")
+        let metrics = try ShipMetricsFile(path: path, logger: Logger(label: "test"))
+        metrics.update(shippedSeq: 1000, lag: 20, reachable: true, shipped: 1000)
+        metrics.update(shippedSeq: 1000, lag: 35, reachable: false, shipped: 1000)
+        metrics.update(shippedSeq: 1035, lag: 0, reachable: true, shipped: 1035)
+        metrics.stop()
+        let samples = try samples(path)
+        #expect(samples["ingestd_ship_shipped_seq"] == 1035 && samples["ingestd_ship_lag_records"] == 0)
+        #expect(samples["ingestd_ship_database_reachable"] == 1 && samples["ingestd_ship_records_total"] == 1035)
+    }
 }

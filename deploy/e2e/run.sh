@@ -263,6 +263,10 @@ shipped_all() { [ "$(fleet_sql "SELECT count(*) FROM ingestd_records WHERE host 
 check "every journal record is shipped, once" wait_for 30 shipped_all
 check "no (host, seq) twice" test "$(fleet_sql "SELECT count(*) - count(DISTINCT seq) FROM ingestd_records")" = 0
 check "its status shows no lag" wait_for 5 sh -c "nsenter -t $container -a systemctl show -P StatusText ingestd-ship | grep -q 'lag 0 records'"
+ship_metric() { awk -v name="$1" '$1 == name { print $2 + 0 }' "$rootfs/var/lib/prometheus/node-exporter/ingestd-ship.prom" 2>/dev/null; }
+last_seq() { inside tail -n 1 /var/lib/ingestd/journal.jsonl | jq .seq; }
+ship_metrics_caught_up() { [ "$(ship_metric ingestd_ship_lag_records)" = 0 ] && [ "$(ship_metric ingestd_ship_shipped_seq)" = "$(last_seq)" ]; }
+check "its metrics file says the same: lag 0, the last seq shipped" wait_for 10 ship_metrics_caught_up
 as_producer sh -c 'cp /opt/e2e/seeds/004_*.txt /var/spool/ingestd/inbox/late.txt'
 late_is_duplicate() { [ "$(fleet_sql "SELECT fleet_event FROM ingestd_records WHERE record->>'file' = 'late.txt'")" = duplicate ]; }
 check "a file dropped later is shipped too, as a fleet duplicate of its seed" wait_for 30 late_is_duplicate
