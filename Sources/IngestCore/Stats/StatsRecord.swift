@@ -120,8 +120,8 @@ private struct JSONCursor {
 
     /// A key and its colon: the key's bytes (keys ingestd writes have no escapes).
     mutating func key() -> Range<Int>? {
-        guard let range = rawString(), !range.hasEscape, take(UInt8(ascii: ":")) else { return nil }
-        return range.bytes
+        guard let range = rawString(), !hasEscape(range), take(UInt8(ascii: ":")) else { return nil }
+        return range
     }
 
     func matches(_ range: Range<Int>, _ literal: StaticString) -> Bool {
@@ -143,15 +143,15 @@ private struct JSONCursor {
     /// A string value, decoded.
     mutating func string() -> String? {
         guard let range = rawString() else { return nil }
-        guard range.hasEscape else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[range.bytes]), as: UTF8.self) }
-        let quoted = Data(UnsafeBufferPointer(rebasing: bytes[range.bytes.lowerBound - 1..<range.bytes.upperBound + 1]))
+        guard hasEscape(range) else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        let quoted = Data(UnsafeBufferPointer(rebasing: bytes[range.lowerBound - 1..<range.upperBound + 1]))
         guard let decoded = try? JSONSerialization.jsonObject(with: quoted, options: .fragmentsAllowed) as? String else { return invalid() }
         return decoded
     }
 
     /// The bytes between the quotes of a string, found with memchr; a quote is the end unless an
     /// odd number of backslashes comes before it.
-    mutating func rawString() -> (bytes: Range<Int>, hasEscape: Bool)? {
+    mutating func rawString() -> Range<Int>? {
         guard take(UInt8(ascii: "\"")) else { return invalid() }
         let base = bytes.baseAddress!, start = position
         while true {
@@ -161,10 +161,14 @@ private struct JSONCursor {
             var backslashes = 0
             while quote - backslashes - 1 >= start, bytes[quote - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
             position = quote + 1
-            if backslashes % 2 == 0 {
-                return (start..<quote, memchr(base + start, Int32(UInt8(ascii: "\\")), quote - start) != nil)
-            }
+            if backslashes % 2 == 0 { return start..<quote }
         }
+    }
+
+    /// Whether a string's bytes hold an escape; asked only of the strings that are decoded, not
+    /// of the titles and bodies that are skipped.
+    func hasEscape(_ range: Range<Int>) -> Bool {
+        memchr(bytes.baseAddress! + range.lowerBound, Int32(UInt8(ascii: "\\")), range.count) != nil
     }
 
     /// How many values an array holds (`[]` is 0).
