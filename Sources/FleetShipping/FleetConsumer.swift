@@ -2,8 +2,9 @@ import Logging
 import PostgresNIO
 
 /// Reads the fleet's records in the fleet's order: each journal record with its `position`, its
-/// `host`, and its `fleet` verdict (`{"event": "article"|"duplicate", "original": {"host", "seq"}}`;
-/// null for rejected files), as one JSON object.
+/// `host`, and its `fleet` verdict (`{"event": "article"|"duplicate", "original": {"host", "seq"}}`,
+/// on originals also `"near_duplicates": [{"host", "seq", "similarity"}]` when the shipper looks
+/// for them; null for rejected files), as one JSON object.
 public struct FleetConsumer: Sendable {
     public let database: FleetDatabase
 
@@ -24,7 +25,9 @@ public struct FleetConsumer: Sendable {
             for try await (next, line) in try await connection.query("""
                 SELECT position, (record || jsonb_build_object('position', position, 'host', host, 'fleet',
                     CASE WHEN fleet_event IS NULL THEN NULL ELSE jsonb_build_object('event', fleet_event,
-                        'original', jsonb_build_object('host', original_host, 'seq', original_seq)) END))::text
+                        'original', jsonb_build_object('host', original_host, 'seq', original_seq))
+                        || CASE WHEN near_duplicates IS NULL THEN '{}' ELSE jsonb_build_object('near_duplicates', near_duplicates) END
+                    END))::text
                 FROM ingestd_records WHERE position > \(position) ORDER BY position LIMIT 1000
                 """, logger: logger).decode((Int64, String).self) {
                 try body(line)

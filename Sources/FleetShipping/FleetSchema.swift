@@ -13,9 +13,19 @@ import PostgresNIO
 ///   with its fleet verdict: `article` for the first shipped record of a content id, else
 ///   `duplicate` pointing at that one (`original_host`, `original_seq`).
 /// - `ingestd_originals`: the fleet's first record of each content id.
+///
+/// Version 2 adds near-duplicates across the fleet:
+/// - `ingestd_records.sketch`: an original article's MinHash sketch (128 bytes), and
+///   `ingestd_records.near_duplicates`: the earlier articles of the fleet it is similar to, as
+///   `[{"host", "seq", "similarity"}]`.
+/// - `ingestd_bands`: each original's 16 band keys (band number << 32 | four bins), the index
+///   that finds the candidates without comparing every sketch.
 public enum FleetSchema {
     /// The version this ingestd writes and reads.
-    public static let version = 1
+    public static var version: Int { migrations.count }
+
+    /// The statements that bring the tables from version N to N + 1, at index N.
+    static let migrations: [[PostgresQuery]] = [createVersion1, upgradeToVersion2]
 
     static let createVersion1: [PostgresQuery] = [
         """
@@ -57,23 +67,44 @@ public enum FleetSchema {
         """,
     ]
 
-    /// Creates the tables if they are not there; fails if they are of a version this ingestd
-    /// does not know.
+    static let upgradeToVersion2: [PostgresQuery] = [
+        "ALTER TABLE ingestd_records ADD COLUMN sketch bytea, ADD COLUMN near_duplicates jsonb",
+        """
+        CREATE TABLE ingestd_bands (
+            band_key bigint NOT NULL,
+            position bigint NOT NULL,
+            PRIMARY KEY (band_key, position))
+        """,
+    ]
+
+    /// Creates the tables if they are not there and upgrades them if they are older; fails if
+    /// they are of a version this ingestd does not know.
     static func prepare(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await prepare(connection, upTo: version, logger: logger)
+    }
+
+    /// The same, stopping at version `target` (tests upgrade from an older version).
+    static func prepare(_ connection: PostgresConnection, upTo target: Int, logger: Logger) async throws {
         try await connection.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('ingestd schema'))", logger: logger)
             var exists = false
             for try await (name) in try await connection.query("SELECT to_regclass('ingestd_fleet')::text", logger: logger)
                 .decode(String?.self) { exists = name != nil }
-            if !exists {
-                for statement in createVersion1 { try await connection.query(statement, logger: logger) }
-                logger.notice("Created the fleet's tables.", metadata: ["schema_version": "\(version)"])
-                return
+            var found = 0
+            if exists {
+                for try await (stored) in try await connection.query("SELECT schema_version FROM ingestd_fleet", logger: logger)
+                    .decode(Int.self) { found = stored }
             }
-            for try await (found) in try await connection.query("SELECT schema_version FROM ingestd_fleet", logger: logger).decode(Int.self)
-            where found > version {
+            guard found <= version else {
                 throw FleetError("The fleet's tables are of schema version \(found), newer than this ingestd knows (\(version)); upgrade ingestd on this host.")
             }
+            guard found < target else { return }
+            for step in found..<target {
+                for statement in migrations[step] { try await connection.query(statement, logger: logger) }
+            }
+            try await connection.query("UPDATE ingestd_fleet SET schema_version = \(target)", logger: logger)
+            logger.notice(found == 0 ? "Created the fleet's tables." : "Upgraded the fleet's tables.",
+                          metadata: ["schema_version": "\(target)", "from_version": "\(found)"])
         }
     }
 }

@@ -36,6 +36,8 @@ public actor FleetShipper {
     public nonisolated let database: FleetDatabase
     public nonisolated let host: String
     public nonisolated let batchSize: Int
+    /// Earlier articles of the fleet at least this similar go in `near_duplicates`; nil: none.
+    public nonisolated let nearThreshold: Double?
     private let logger: Logger
     private let status: @Sendable (String) -> Void
     private let progress: @Sendable (Progress) -> Void
@@ -51,16 +53,20 @@ public actor FleetShipper {
     ///   - status: told, after each batch and while waiting, a line such as
     ///     `shipped through seq 1204, lag 0 records`.
     ///   - progress: told the same as numbers.
-    public init(database: FleetDatabase, host: String, journal: String, batchSize: Int = 1000, logger: Logger,
+    ///   - nearThreshold: as the daemon's `--near-threshold`, over the fleet; nil turns
+    ///     near-duplicates across the fleet off (no sketches are stored).
+    public init(database: FleetDatabase, host: String, journal: String, batchSize: Int = 1000,
+                nearThreshold: Double? = Ingestor.defaultNearThreshold, logger: Logger,
                 status: @escaping @Sendable (String) -> Void = { _ in },
                 progress: @escaping @Sendable (Progress) -> Void = { _ in }) {
         self.database = database
         self.host = host
         self.batchSize = batchSize
+        self.nearThreshold = nearThreshold
         self.logger = logger
         self.status = status
         self.progress = progress
-        reader = FollowerBox(JournalFollower(path: journal))
+        reader = FollowerBox(JournalFollower(path: journal), sketched: nearThreshold != nil)
     }
 
     /// Ships until cancelled; with `once`, until what is journaled now is shipped.
@@ -84,7 +90,7 @@ public actor FleetShipper {
             }
             do {
                 try await ship(batch, on: connection)
-                shippedSeq = batch[batch.count - 1].seq
+                shippedSeq = batch[batch.count - 1].record.seq
                 shippedSinceStart += batch.count
                 report()
             } catch let error as PostgresTransactionError {
@@ -182,13 +188,13 @@ public actor FleetShipper {
     // MARK: - One batch
 
     /// The batch, its fleet positions and verdicts, and the cursor, in one transaction.
-    private func ship(_ batch: [JournalFollower.Record], on connection: PostgresConnection) async throws {
-        let (host, epoch, cursor, logger) = (host, epoch ?? 0, Int64(shippedSeq), logger)
-        let last = Int64(batch[batch.count - 1].seq)
-        let seqs = batch.map { Int64($0.seq) }
-        let events = batch.map(\.event.rawValue)
-        let ids = batch.map { $0.id?.hex ?? "" }
-        let lines = batch.map { String(decoding: $0.line, as: UTF8.self) }
+    private func ship(_ batch: [Outgoing], on connection: PostgresConnection) async throws {
+        let (host, epoch, cursor, logger, nearThreshold) = (host, epoch ?? 0, Int64(shippedSeq), logger, nearThreshold)
+        let last = Int64(batch[batch.count - 1].record.seq)
+        let seqs = batch.map { Int64($0.record.seq) }
+        let events = batch.map(\.record.event.rawValue)
+        let ids = batch.map { $0.record.id?.hex ?? "" }
+        let lines = batch.map { String(decoding: $0.record.line, as: UTF8.self) }
         let count = Int64(batch.count)
         let fencedError = fenced()
         try await connection.withTransaction(logger: logger) { connection in
@@ -223,23 +229,80 @@ public actor FleetShipper {
                 FROM ingestd_originals AS original
                 WHERE record.position BETWEEN \(first) AND \(end) AND record.content_id = original.content_id
                 """, logger: logger)
+            if let nearThreshold {
+                try await Self.findNearDuplicates(batch, host: host, first: first, threshold: nearThreshold, on: connection, logger: logger)
+            }
         }
     }
+
+    /// The batch's new originals with words: their sketches and band keys stored, and their
+    /// near-duplicates among the fleet's earlier originals (any host). Runs after the positions
+    /// are taken, so every earlier position is committed and seen.
+    private static func findNearDuplicates(_ batch: [Outgoing], host: String, first: Int64, threshold: Double,
+                                           on connection: PostgresConnection, logger: Logger) async throws {
+        var originals = Set<Int64>()
+        for try await (position) in try await connection.query("""
+            SELECT position FROM ingestd_records
+            WHERE position BETWEEN \(first) AND \(first + Int64(batch.count) - 1) AND fleet_event = 'article'
+            """, logger: logger).decode(Int64.self) { originals.insert(position) }
+        let articles = batch.enumerated().compactMap { index, outgoing -> FleetNearDuplicates.Article? in
+            guard let sketch = outgoing.sketch, !sketch.isEmpty, originals.contains(first + Int64(index)) else { return nil }
+            return .init(position: first + Int64(index), host: host, seq: outgoing.record.seq, sketch: sketch)
+        }
+        guard !articles.isEmpty else { return }
+        let keys = articles.map { FleetNearDuplicates.bandKeys(of: $0.sketch) }
+        let allKeys = Array(Set(keys.joined()))
+        var known: [FleetNearDuplicates.Article] = []
+        for try await (position, knownHost, seq, hex) in try await connection.query("""
+            SELECT position, host, seq, encode(sketch, 'hex') FROM ingestd_records
+            WHERE position IN (SELECT position FROM ingestd_bands WHERE band_key = ANY(\(allKeys)::bigint[])) AND position < \(first)
+            """, logger: logger).decode((Int64, String, Int64, String).self) {
+            guard let sketch = MinHashSketch(hex: hex) else { continue }
+            known.append(.init(position: position, host: knownHost, seq: UInt64(seq), sketch: sketch))
+        }
+        let found = FleetNearDuplicates.find(for: articles, among: known, threshold: threshold)
+        let positions = articles.map(\.position)
+        try await connection.query("""
+            UPDATE ingestd_records AS record SET sketch = decode(new.sketch, 'hex'), near_duplicates = new.near::jsonb
+            FROM unnest(\(positions)::bigint[], \(articles.map(\.sketch.hex))::text[], \(found.map(FleetNearDuplicates.json))::text[])
+                AS new(position, sketch, near)
+            WHERE record.position = new.position
+            """, logger: logger)
+        let keyPositions = zip(positions, keys).flatMap { position, keys in keys.map { _ in position } }
+        try await connection.query("""
+            INSERT INTO ingestd_bands (band_key, position) SELECT * FROM unnest(\(Array(keys.joined()))::bigint[], \(keyPositions)::bigint[])
+            """, logger: logger)
+    }
+}
+
+/// A record on its way to the fleet, with its article's sketch when near-duplicates are on.
+struct Outgoing: Sendable {
+    let record: JournalFollower.Record
+    let sketch: MinHashSketch?
 }
 
 /// The follower, handed to NIO's thread pool one call at a time.
 private final class FollowerBox: @unchecked Sendable {
     private let follower: JournalFollower
+    private let sketched: Bool
     /// The highest seq read from the journal so far.
     private(set) var highestSeq: UInt64?
 
-    init(_ follower: JournalFollower) { self.follower = follower }
+    init(_ follower: JournalFollower, sketched: Bool) {
+        self.follower = follower
+        self.sketched = sketched
+    }
 
-    func next(after seq: UInt64, limit: Int) async throws -> [JournalFollower.Record] {
+    /// The next records, read and (articles) sketched on NIO's thread pool.
+    func next(after seq: UInt64, limit: Int) async throws -> [Outgoing] {
         // The box goes to the pool, not the follower: one call at a time, awaited, so it is
         // never used from two threads at once.
-        let batch = try await NIOThreadPool.singleton.runIfActive { [self] in try follower.next(after: seq, limit: limit) }
-        if let last = batch.last { highestSeq = max(highestSeq ?? 0, last.seq) }
+        let batch = try await NIOThreadPool.singleton.runIfActive { [self] in
+            try follower.next(after: seq, limit: limit).map { record in
+                Outgoing(record: record, sketch: sketched && record.event == .article ? JournalEntry(line: record.line)?.article?.sketch : nil)
+            }
+        }
+        if let last = batch.last { highestSeq = max(highestSeq ?? 0, last.record.seq) }
         return batch
     }
 }

@@ -16,7 +16,8 @@ struct Ship: AsyncParsableCommand {
             it is there) and writes each record to PostgreSQL, moving the host's cursor in the \
             same transaction as the records, so nothing is shipped twice or skipped, whatever \
             stops it. The first record of a content id anywhere in the fleet is the fleet's \
-            original; later ones, from any host, are duplicates pointing at it. The tables are \
+            original; later ones, from any host, are duplicates pointing at it. Originals list the \
+            fleet's earlier articles they are similar to (near_duplicates). The tables are \
             created by ingestd (see README, "Fleet"). A second shipper for the same host takes \
             over and the first one stops. PostgreSQL down: ingest goes on; the shipper retries \
             with back-off and catches up. The password comes from --password-file, $PGPASSWORD \
@@ -46,6 +47,14 @@ struct Ship: AsyncParsableCommand {
     var batch = 1000
 
     @Option(name: .long, help: ArgumentHelp(
+        "List earlier articles of the whole fleet at least this similar (estimated Jaccard similarity of word 5-shingles, 0 to 1) in the fleet's near_duplicates, e.g. --near-threshold 0.8. Give every host's shipper the same.",
+        valueName: "j"))
+    var nearThreshold: Double = Ingestor.defaultNearThreshold
+
+    @Flag(name: .long, help: "Do not look for near-duplicates across the fleet: no sketches stored, no near_duplicates.")
+    var noNearDuplicates = false
+
+    @Option(name: .long, help: ArgumentHelp(
         "Write the shipper's metrics (last seq shipped, lag, PostgreSQL reachable) in Prometheus's text format to this file, e.g. --metrics-file /var/lib/prometheus/node-exporter/ingestd-ship.prom.",
         valueName: "file"))
     var metricsFile: String?
@@ -58,6 +67,9 @@ struct Ship: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...100_000).contains(batch) else { throw ValidationError("--batch must be between 1 and 100000.") }
+        guard (0...1).contains(nearThreshold) else {
+            throw ValidationError("--near-threshold must be a similarity between 0 and 1, e.g. 0.7.")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of: trace, debug, info, notice, warning, error, critical.")
         }
@@ -78,7 +90,8 @@ struct Ship: AsyncParsableCommand {
         defer { metrics?.stop() }
         let shipper = FleetShipper(
             database: try fleetDatabase(database, passwordFile: passwordFile, logger: logger), host: host ?? Self.hostName(),
-            journal: journal ?? Run.defaultStateDirectory() + "/journal.jsonl", batchSize: batch, logger: logger,
+            journal: journal ?? Run.defaultStateDirectory() + "/journal.jsonl", batchSize: batch,
+            nearThreshold: noNearDuplicates ? nil : nearThreshold, logger: logger,
             status: { notifier.status($0) },
             progress: { metrics?.update(shippedSeq: $0.shippedSeq, lag: $0.lag, reachable: $0.reachable, shipped: $0.shipped) })
         notifier.ready(status: "shipping to \(shipper.database.description)")

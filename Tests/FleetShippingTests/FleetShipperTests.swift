@@ -1,4 +1,4 @@
-import FleetShipping
+@testable import FleetShipping
 import Foundation
 import IngestCore
 import IngestTestSupport
@@ -67,6 +67,48 @@ final class FleetShipperTests {
         let seed = try ArticleParser.parse(Seeds.bytes(0), fileName: "seed0.txt").get()
         #expect(records[0]["title"] as? String == seed.title && records[0]["body"] as? String == seed.body)
         #expect(try server.sql("SELECT count(*) FROM ingestd_originals") == "5\n")
+    }
+
+    /// Near-copies on other hosts list the fleet's earlier articles, as one daemon that had
+    /// journaled every host's files in the fleet's order would have listed them.
+    @Test func nearCopiesListTheFleetsEarlierArticlesAsOneHostWould() async throws {
+        let alphaFiles = (0..<5).map { ("seed\($0).txt", Seeds.bytes($0)) }
+        let betaFiles = [("changed2.txt", SeedVariant.changedStories[1].make(Seeds.text(2))), ("copy0.txt", Seeds.bytes(0)),
+                         ("changed4.txt", SeedVariant.changedStories[0].make(Seeds.text(4))), ("empty.txt", [])]
+        var alpha = Ingestor(), beta = Ingestor(), both = Ingestor()
+        try journal(root.file("near-alpha.jsonl"), alphaFiles, ingestor: &alpha)
+        try journal(root.file("near-beta.jsonl"), betaFiles, ingestor: &beta)
+        try await ship("near-alpha", root.file("near-alpha.jsonl"))
+        try await ship("near-beta", root.file("near-beta.jsonl"))
+
+        let hostOf = { (seq: UInt64) in seq <= 5 ? "near-alpha \(seq)" : "near-beta \(seq - 5)" }
+        let expected = (alphaFiles + betaFiles).map { name, bytes in
+            let record = both.record(for: FileAnalysis(file: RelativePath(name), content: bytes), time: "2026-11-27T00:00:00.000Z")
+            return record.event == .article ? record.nearDuplicates?.map { "\(hostOf($0.seq)) \(JSONObjectFormat.threeDecimals($0.similarity))" } : nil
+        }
+        let records = try await consume().filter { ($0["host"] as? String)?.hasPrefix("near-") == true }
+        let found = records.map { record in
+            ((record["fleet"] as? [String: Any])?["near_duplicates"] as? [[String: Any]])?.map {
+                "\($0["host"]!) \($0["seq"]!) \(JSONObjectFormat.threeDecimals(($0["similarity"] as! NSNumber).doubleValue))"
+            }
+        }
+        #expect(found == expected)
+        #expect(found[5]?.first?.hasPrefix("near-alpha 3 ") == true, "the changed story 2 on beta is a near-copy of alpha's seed 2")
+        #expect(found[6] == nil, "an exact copy points at its original and lists no near-duplicates")
+        #expect(try server.sql("SELECT count(*) FROM ingestd_bands b JOIN ingestd_records r USING (position) WHERE r.host LIKE 'near-%'") == "\(7 * 16)\n")
+    }
+
+    @Test func tablesOfVersionOneAreUpgraded() async throws {
+        let database = try database
+        let connection = try await database.connect(logger: logger)
+        try await FleetSchema.prepare(connection, upTo: 1, logger: logger)
+        try await connection.close()
+        #expect(try server.sql("SELECT schema_version FROM ingestd_fleet") == "1\n")
+        var ingestor = Ingestor()
+        try journal(root.file("old.jsonl"), [("a.txt", Seeds.bytes(0)), ("b.txt", Seeds.bytes(1))], ingestor: &ingestor)
+        try await ship("upgraded", root.file("old.jsonl"))
+        #expect(try server.sql("SELECT schema_version FROM ingestd_fleet") == "\(FleetSchema.version)\n")
+        #expect(try server.sql("SELECT count(sketch), count(near_duplicates) FROM ingestd_records WHERE host = 'upgraded'") == "2|2\n")
     }
 
     @Test func shippingAgainShipsOnlyWhatIsNew() async throws {
