@@ -13,14 +13,58 @@ public struct FleetConsumer: Sendable {
     }
 
     /// Calls `body` with each record after position `after`, in order, as a JSON line; with
-    /// `follow`, waits for more (polling every 250 ms) until cancelled. Returns the last position.
+    /// `follow`, waits for more (polling every 250 ms) until cancelled, and rides out a server
+    /// that goes away (it says so once, retries with back-off from 0.5 s to 30 s, and goes on
+    /// from the last position it gave `body`). Returns the last position.
     @discardableResult
     public func read(after: Int64, follow: Bool, logger: Logger, _ body: (String) throws -> Void) async throws -> Int64 {
+        var position = after
+        var delay = Duration.milliseconds(500)
+        var unreachable = false
+        while true {
+            do {
+                try await read(from: &position, follow: follow, logger: logger, connected: {
+                    if unreachable {
+                        logger.notice("PostgreSQL can be reached again; following resumes.", metadata: ["database": "\(database.description)"])
+                        unreachable = false
+                        delay = .milliseconds(500)
+                    }
+                }) { line in
+                    do { try body(line) } catch { throw Handed(error: error) }
+                }
+                return position
+            } catch let handed as Handed {
+                throw handed.error
+            } catch where follow && !(error is CancellationError) && !(error is FleetError) {
+                if !unreachable {
+                    logger.warning("Lost PostgreSQL; retrying with back-off, then going on after the last position printed.",
+                                   metadata: ["database": "\(database.description)", "position": "\(position)",
+                                              "error": "\(String(reflecting: error))"])
+                    unreachable = true
+                }
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(30))
+            }
+        }
+    }
+
+    /// An error thrown by the caller's `body`: passed on, never retried.
+    private struct Handed: Error { let error: any Error }
+
+    private struct ConnectionClosed: Error, CustomStringConvertible {
+        var description: String { "the server closed the connection" }
+    }
+
+    /// One connection's worth of reading, moving `position` past each record handed over.
+    private func read(from position: inout Int64, follow: Bool, logger: Logger, connected: () -> Void,
+                      _ body: (String) throws -> Void) async throws {
         let connection = try await database.connect(logger: logger)
         defer { Task { try? await connection.close() } }
         try await FleetSchema.prepare(connection, logger: logger)
-        var position = after
+        connected()
         while true {
+            // A query sent on a connection that has closed is never answered (postgres-nio 1.33).
+            guard !connection.isClosed else { throw ConnectionClosed() }
             var count = 0
             for try await (next, line) in try await connection.query("""
                 SELECT position, (record || jsonb_build_object('position', position, 'host', host, 'fleet',
@@ -35,7 +79,7 @@ public struct FleetConsumer: Sendable {
                 count += 1
             }
             if count == 1000 { continue }
-            guard follow else { return position }
+            guard follow else { return }
             try await Task.sleep(for: .milliseconds(250))
         }
     }

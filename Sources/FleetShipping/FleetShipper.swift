@@ -48,6 +48,9 @@ public actor FleetShipper {
     /// The last seq shipped, as the database has it.
     public private(set) var shippedSeq: UInt64 = 0
     private var unreachable = false
+    /// The batch being shipped. The journal is read forward only, so a batch whose transaction
+    /// failed is kept and shipped again, less what the cursor says did commit.
+    private var pending: [Outgoing] = []
 
     /// - Parameters:
     ///   - status: told, after each batch and while waiting, a line such as
@@ -75,7 +78,12 @@ public actor FleetShipper {
         while true {
             try Task.checkCancellation()
             let connection = try await connected()
-            let batch = try await reader.next(after: shippedSeq, limit: batchSize)
+            pending.removeAll { $0.record.seq <= shippedSeq }
+            if pending.isEmpty {
+                pending = try await reader.next(after: shippedSeq, limit: batchSize)
+                if let first = pending.first?.record.seq, first > shippedSeq + 1 { warnOfGap(before: first) }
+            }
+            let batch = pending
             if batch.isEmpty {
                 if once { return }
                 report()
@@ -92,6 +100,7 @@ public actor FleetShipper {
                 try await ship(batch, on: connection)
                 shippedSeq = batch[batch.count - 1].record.seq
                 shippedSinceStart += batch.count
+                pending = []
                 report()
             } catch let error as PostgresTransactionError {
                 // Fenced inside the transaction: rolled back, and this shipper stops.
@@ -101,6 +110,13 @@ public actor FleetShipper {
                 lost(error)
             }
         }
+    }
+
+    /// Seqs are contiguous in a journal; records missing before `seq` were rotated away (or
+    /// deleted) before they were shipped, and the fleet will not have them.
+    private func warnOfGap(before seq: UInt64) {
+        logger.error("Records \(shippedSeq + 1)…\(seq - 1) are not in the journal files read (journal.jsonl.1, journal.jsonl); they were rotated away or deleted before they were shipped, so the fleet will not have them. Shipping goes on from seq \(seq).",
+                     metadata: ["host": "\(host)", "missing_from": "\(shippedSeq + 1)", "missing_through": "\(seq - 1)"])
     }
 
     private var lag: UInt64 { reader.highestSeq.map { $0 > shippedSeq ? $0 - shippedSeq : 0 } ?? 0 }

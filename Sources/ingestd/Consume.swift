@@ -37,7 +37,7 @@ struct Consume: AsyncParsableCommand {
     }
 
     func run() async throws {
-        bootstrapLogging(level: .warning)
+        bootstrapLogging(level: .notice)
         let logger = Logger(label: "ingestd-consume")
         let consumer = FleetConsumer(database: try fleetDatabase(database, passwordFile: passwordFile, logger: logger))
         do {
