@@ -109,10 +109,14 @@ struct IngestBench {
             table.append(("ingestd stats, \(options.statsRecords) records (\(Int(stats.megabytes)) MB), best of 3",
                           "\(format(stats.seconds)) s", "≤ 2 s"))
         }
-        if options.sections.contains("fleet"), let rate = try shipRate(options, work: work, records: options.fleetRecords) {
-            progress("fleet: \(Int(rate.first)) records/s shipped, \(Int(rate.second)) for a second host's copies")
-            table.append(("ingestd ship --once, \(options.fleetRecords) records into a local PostgreSQL", "\(Int(rate.first)) records/s", "≥ 5000"))
-            table.append(("the same records from a second host (all fleet duplicates)", "\(Int(rate.second)) records/s", "report"))
+        if options.sections.contains("fleet"), let fleet = try measureFleet(options, work: work, files: files, records: options.fleetRecords) {
+            table.append(("ingestd ship --once, \(options.fleetRecords) records into a local PostgreSQL", "\(Int(fleet.originals)) records/s", "≥ 5000"))
+            table.append(("the same records from a second host (all fleet duplicates)", "\(Int(fleet.copies)) records/s", "report"))
+            table.append(("burst of \(files.count) files, shipper following: lag when the last is journaled", "\(fleet.lagAtBurstEnd) records", "report"))
+            table.append(("  then all shipped after", "\(format(fleet.catchUpSeconds)) s", "report"))
+            table.append(("  burst's records shipped per second, first drop to last shipped", "\(Int(fleet.burstShipRate)) records/s", "report"))
+            table.append(("PostgreSQL tables and indexes per record shipped", "\(Int(fleet.bytesPerRecord)) bytes", "report"))
+            table.append(("  of which the band table (near-duplicates)", "\(Int(fleet.bandBytesPerRecord)) bytes", "report"))
         }
         printTable(table)
     }

@@ -36,6 +36,7 @@ extension IngestBench {
         let vocabulary = (0..<1000).map { "كلمة\($0)" }
         var random = SeededGenerator(seed: 11)
         var articles: [UInt64] = []
+        var ids: [UInt64: ContentID] = [:]
         var buffer: [UInt8] = []
         for index in 0..<records {
             let seq = UInt64(index + 1)
@@ -47,17 +48,20 @@ extension IngestBench {
             if roll < 0.8 || articles.isEmpty {
                 let body = (0..<40).map { _ in vocabulary.randomElement(using: &random)! }.joined(separator: " ")
                 let source = sources.randomElement(using: &random)!
-                record = JournalRecord(seq: seq, time: time, event: .article, file: RelativePath("f\(index).json"), sha256: sha256,
-                                       bytes: 420, article: Article(title: "خبر \(index)", body: body, metadata: ArticleMetadata(source: source)),
-                                       words: 42)
+                let article = Article(title: "خبر \(index)", body: body, metadata: ArticleMetadata(source: source))
+                let id = ContentID(digestOf: article.canonicalText)
+                record = JournalRecord(seq: seq, time: time, event: .article, file: RelativePath("f\(index).json"), id: id,
+                                       sha256: sha256, bytes: 420, article: article, words: 42)
+                ids[seq] = id
                 let earlier = articles.randomElement(using: &random) ?? seq
                 record.nearDuplicates = Double.random(in: 0..<1, using: &random) < 0.1 ? [NearDuplicate(seq: earlier, similarity: 0.8)] : []
                 record.reuse = Double.random(in: 0..<1, using: &random) < 0.2
                     ? PassageReuse(passages: [SharedPassage(seq: earlier, at: 0..<20, from: 5..<25)], reusedWords: 20) : PassageReuse()
                 articles.append(seq)
             } else if roll < 0.95 {
-                record = JournalRecord(seq: seq, time: time, event: .duplicate, file: RelativePath("f\(index).json"), sha256: sha256,
-                                       bytes: 420, duplicateOf: articles.randomElement(using: &random)!)
+                let original = articles.randomElement(using: &random)!
+                record = JournalRecord(seq: seq, time: time, event: .duplicate, file: RelativePath("f\(index).json"), id: ids[original],
+                                       sha256: sha256, bytes: 420, duplicateOf: original)
             } else {
                 record = JournalRecord(seq: seq, time: time, event: .rejected, file: RelativePath("f\(index).png"), sha256: sha256,
                                        bytes: 80, reason: "The file contains NUL bytes, so it is binary data, not a text article.")
