@@ -51,36 +51,44 @@ public struct FleetConsumer: Sendable {
     /// An error thrown by the caller's `body`: passed on, never retried.
     private struct Handed: Error { let error: any Error }
 
-    private struct ConnectionClosed: Error, CustomStringConvertible {
-        var description: String { "the server closed the connection" }
-    }
+
 
     /// One connection's worth of reading, moving `position` past each record handed over.
     private func read(from position: inout Int64, follow: Bool, logger: Logger, connected: () -> Void,
                       _ body: (String) throws -> Void) async throws {
         let connection = try await database.connect(logger: logger)
         defer { Task { try? await connection.close() } }
-        try await FleetSchema.prepare(connection, logger: logger)
+        let watch = ConnectionWatch(connection)
+        try await watch.run { try await FleetSchema.prepare(connection, logger: logger) }
         connected()
         while true {
-            // A query sent on a connection that has closed is never answered (postgres-nio 1.33).
-            guard !connection.isClosed else { throw ConnectionClosed() }
-            var count = 0
-            for try await (next, line) in try await connection.query("""
-                SELECT position, (record || jsonb_build_object('position', position, 'host', host, 'fleet',
-                    CASE WHEN fleet_event IS NULL THEN NULL ELSE jsonb_build_object('event', fleet_event,
-                        'original', jsonb_build_object('host', original_host, 'seq', original_seq))
-                        || CASE WHEN near_duplicates IS NULL THEN '{}' ELSE jsonb_build_object('near_duplicates', near_duplicates) END
-                    END))::text
-                FROM ingestd_records WHERE position > \(position) ORDER BY position LIMIT 1000
-                """, logger: logger).decode((Int64, String).self) {
+            let after = position
+            let rows = try await watch.run { try await Self.page(after: after, on: connection, logger: logger) }
+            for (next, line) in rows {
                 try body(line)
                 position = next
-                count += 1
             }
-            if count == 1000 { continue }
+            if rows.count == Self.pageSize { continue }
             guard follow else { return }
             try await Task.sleep(for: .milliseconds(250))
         }
+    }
+
+    private static let pageSize = 1000
+
+    /// The next records after `position`, at most ``pageSize``, as (position, JSON line).
+    private static func page(after position: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [(Int64, String)] {
+        var rows: [(Int64, String)] = []
+        for try await row in try await connection.query("""
+            SELECT position, (record || jsonb_build_object('position', position, 'host', host, 'fleet',
+                CASE WHEN fleet_event IS NULL THEN NULL ELSE jsonb_build_object('event', fleet_event,
+                    'original', jsonb_build_object('host', original_host, 'seq', original_seq))
+                    || CASE WHEN near_duplicates IS NULL THEN '{}' ELSE jsonb_build_object('near_duplicates', near_duplicates) END
+                END))::text
+            FROM ingestd_records WHERE position > \(position) ORDER BY position LIMIT \(pageSize)
+            """, logger: logger).decode((Int64, String).self) {
+            rows.append(row)
+        }
+        return rows
     }
 }

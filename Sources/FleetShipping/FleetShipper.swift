@@ -43,7 +43,7 @@ public actor FleetShipper {
     private let progress: @Sendable (Progress) -> Void
     private var shippedSinceStart = 0
     private let reader: FollowerBox
-    private var connection: PostgresConnection?
+    private var connection: (PostgresConnection, ConnectionWatch)?
     private var epoch: Int64?
     /// The last seq shipped, as the database has it.
     public private(set) var shippedSeq: UInt64 = 0
@@ -77,7 +77,7 @@ public actor FleetShipper {
         defer { closeConnection() }
         while true {
             try Task.checkCancellation()
-            let connection = try await connected()
+            let (connection, watch) = try await connected()
             pending.removeAll { $0.record.seq <= shippedSeq }
             if pending.isEmpty {
                 pending = try await reader.next(after: shippedSeq, limit: batchSize)
@@ -90,14 +90,8 @@ public actor FleetShipper {
                 try await Task.sleep(for: .milliseconds(250))
                 continue
             }
-            // A query sent on a connection that has closed is never answered (postgres-nio
-            // 1.33): a server gone while the shipper was idle is found here instead.
-            guard !connection.isClosed else {
-                lost(FleetError("the server closed the connection"))
-                continue
-            }
             do {
-                try await ship(batch, on: connection)
+                try await watch.run { try await self.ship(batch, on: connection) }
                 shippedSeq = batch[batch.count - 1].record.seq
                 shippedSinceStart += batch.count
                 pending = []
@@ -130,23 +124,26 @@ public actor FleetShipper {
 
     /// The open connection, or a new one once the server can be reached, with the tables ready
     /// and the cursor read again (a commit whose answer was lost has moved it).
-    private func connected() async throws -> PostgresConnection {
-        if let connection, !connection.isClosed { return connection }
+    private func connected() async throws -> (PostgresConnection, ConnectionWatch) {
+        if let connection, !connection.0.isClosed { return connection }
         var delay = Duration.milliseconds(500)
         while true {
             do {
                 let opened = try await database.connect(logger: logger)
+                let watch = ConnectionWatch(opened)
                 do {
-                    try await FleetSchema.prepare(opened, logger: logger)
-                    try await claimOrResume(opened)
+                    try await watch.run { [logger] in
+                        try await FleetSchema.prepare(opened, logger: logger)
+                        try await self.claimOrResume(opened)
+                    }
                 } catch {
                     try? await opened.close()
                     throw error
                 }
                 if unreachable { logger.notice("PostgreSQL can be reached again; shipping resumes.", metadata: ["database": "\(database.description)"]) }
                 unreachable = false
-                connection = opened
-                return opened
+                connection = (opened, watch)
+                return (opened, watch)
             } catch let error as FleetError {
                 throw error
             } catch {
@@ -171,7 +168,7 @@ public actor FleetShipper {
     }
 
     private func closeConnection() {
-        guard let connection else { return }
+        guard let (connection, _) = connection else { return }
         self.connection = nil
         Task { try? await connection.close() }
     }
@@ -203,7 +200,9 @@ public actor FleetShipper {
 
     // MARK: - One batch
 
-    /// The batch, its fleet positions and verdicts, and the cursor, in one transaction.
+    /// The batch, its fleet positions and verdicts, and the cursor, in one transaction. Each
+    /// record is written once, verdict and all: rows rewritten by an UPDATE cost PostgreSQL a
+    /// second copy of the record.
     private func ship(_ batch: [Outgoing], on connection: PostgresConnection) async throws {
         let (host, epoch, cursor, logger, nearThreshold) = (host, epoch ?? 0, Int64(shippedSeq), logger, nearThreshold)
         let last = Int64(batch[batch.count - 1].record.seq)
@@ -220,74 +219,89 @@ public actor FleetShipper {
                 WHERE host = \(host) AND epoch = \(epoch) AND shipped_seq = \(cursor) RETURNING host
                 """, logger: logger).decode(String.self) { moved = true }
             guard moved else { throw fencedError }
+            // Taking the positions locks the counter's row until commit: shipping transactions
+            // go one at a time from here, and every earlier position is committed and seen.
             var end: Int64 = 0
             for try await (position) in try await connection.query(
                 "UPDATE ingestd_fleet SET last_position = last_position + \(count) WHERE id = 1 RETURNING last_position",
                 logger: logger).decode(Int64.self) { end = position }
             let first = end - count + 1
-            try await connection.query("""
-                INSERT INTO ingestd_records (position, host, seq, event, content_id, record)
-                SELECT \(first) + ordinality - 1, \(host), seq, event, NULLIF(content_id, ''), line::jsonb
-                FROM unnest(\(seqs)::bigint[], \(events)::text[], \(ids)::text[], \(lines)::text[])
-                    WITH ORDINALITY AS batch(seq, event, content_id, line, ordinality)
-                """, logger: logger)
-            try await connection.query("""
+            let positions = (first...end).map { $0 }
+            var originals = Set<Int64>()
+            for try await (position) in try await connection.query("""
                 INSERT INTO ingestd_originals (content_id, host, seq, position)
-                SELECT DISTINCT ON (content_id) content_id, host, seq, position FROM ingestd_records
-                WHERE position BETWEEN \(first) AND \(end) AND content_id IS NOT NULL
-                ORDER BY content_id, position
-                ON CONFLICT (content_id) DO NOTHING
-                """, logger: logger)
-            try await connection.query("""
-                UPDATE ingestd_records AS record
-                SET fleet_event = CASE WHEN original.position = record.position THEN 'article' ELSE 'duplicate' END,
-                    original_host = original.host, original_seq = original.seq
-                FROM ingestd_originals AS original
-                WHERE record.position BETWEEN \(first) AND \(end) AND record.content_id = original.content_id
-                """, logger: logger)
+                SELECT DISTINCT ON (content_id) content_id, \(host), seq, position
+                FROM unnest(\(ids)::text[], \(seqs)::bigint[], \(positions)::bigint[]) AS batch(content_id, seq, position)
+                WHERE content_id <> '' ORDER BY content_id, position
+                ON CONFLICT (content_id) DO NOTHING RETURNING position
+                """, logger: logger).decode(Int64.self) { originals.insert(position) }
+            var near = NearColumns(count: batch.count)
             if let nearThreshold {
-                try await Self.findNearDuplicates(batch, host: host, first: first, threshold: nearThreshold, on: connection, logger: logger)
+                near = try await Self.nearDuplicates(of: batch, originals: originals, host: host, first: first,
+                                                     threshold: nearThreshold, on: connection, logger: logger)
+            }
+            try await connection.query("""
+                INSERT INTO ingestd_records (position, host, seq, event, content_id, record, fleet_event, original_host, original_seq,
+                                             sketch, near_duplicates)
+                SELECT batch.position, \(host), batch.seq, batch.event, original.content_id, batch.line::jsonb,
+                    CASE WHEN original.position = batch.position THEN 'article' WHEN original.position IS NOT NULL THEN 'duplicate' END,
+                    original.host, original.seq, decode(NULLIF(batch.sketch, ''), 'hex'), NULLIF(batch.near, '')::jsonb
+                FROM unnest(\(positions)::bigint[], \(seqs)::bigint[], \(events)::text[], \(ids)::text[], \(lines)::text[],
+                            \(near.sketches)::text[], \(near.lists)::text[])
+                    AS batch(position, seq, event, content_id, line, sketch, near)
+                LEFT JOIN ingestd_originals AS original ON original.content_id = NULLIF(batch.content_id, '')
+                """, logger: logger)
+            if !near.bandKeys.isEmpty {
+                try await connection.query("""
+                    INSERT INTO ingestd_bands (band_key, position)
+                    SELECT * FROM unnest(\(near.bandKeys)::bigint[], \(near.bandPositions)::bigint[])
+                    """, logger: logger)
             }
         }
     }
 
-    /// The batch's new originals with words: their sketches and band keys stored, and their
-    /// near-duplicates among the fleet's earlier originals (any host). Runs after the positions
-    /// are taken, so every earlier position is committed and seen.
-    private static func findNearDuplicates(_ batch: [Outgoing], host: String, first: Int64, threshold: Double,
-                                           on connection: PostgresConnection, logger: Logger) async throws {
-        var originals = Set<Int64>()
-        for try await (position) in try await connection.query("""
-            SELECT position FROM ingestd_records
-            WHERE position BETWEEN \(first) AND \(first + Int64(batch.count) - 1) AND fleet_event = 'article'
-            """, logger: logger).decode(Int64.self) { originals.insert(position) }
+    /// The near-duplicate columns of a batch's rows ('' where there is none), and the band keys
+    /// of its new originals.
+    private struct NearColumns {
+        var sketches: [String]
+        var lists: [String]
+        var bandKeys: [Int64] = []
+        var bandPositions: [Int64] = []
+
+        init(count: Int) {
+            sketches = Array(repeating: "", count: count)
+            lists = Array(repeating: "", count: count)
+        }
+    }
+
+    /// The batch's new originals with words: their sketches, band keys, and near-duplicates
+    /// among the fleet's earlier originals (any host) and the batch's earlier ones.
+    private static func nearDuplicates(of batch: [Outgoing], originals: Set<Int64>, host: String, first: Int64, threshold: Double,
+                                       on connection: PostgresConnection, logger: Logger) async throws -> NearColumns {
+        var columns = NearColumns(count: batch.count)
         let articles = batch.enumerated().compactMap { index, outgoing -> FleetNearDuplicates.Article? in
             guard let sketch = outgoing.sketch, !sketch.isEmpty, originals.contains(first + Int64(index)) else { return nil }
             return .init(position: first + Int64(index), host: host, seq: outgoing.record.seq, sketch: sketch)
         }
-        guard !articles.isEmpty else { return }
+        guard !articles.isEmpty else { return columns }
         let keys = articles.map { FleetNearDuplicates.bandKeys(of: $0.sketch) }
-        let allKeys = Array(Set(keys.joined()))
         var known: [FleetNearDuplicates.Article] = []
         for try await (position, knownHost, seq, hex) in try await connection.query("""
             SELECT position, host, seq, encode(sketch, 'hex') FROM ingestd_records
-            WHERE position IN (SELECT position FROM ingestd_bands WHERE band_key = ANY(\(allKeys)::bigint[])) AND position < \(first)
+            WHERE position IN (SELECT position FROM ingestd_bands WHERE band_key = ANY(\(Array(Set(keys.joined())))::bigint[]))
             """, logger: logger).decode((Int64, String, Int64, String).self) {
             guard let sketch = MinHashSketch(hex: hex) else { continue }
             known.append(.init(position: position, host: knownHost, seq: UInt64(seq), sketch: sketch))
         }
         let found = FleetNearDuplicates.find(for: articles, among: known, threshold: threshold)
-        let positions = articles.map(\.position)
-        try await connection.query("""
-            UPDATE ingestd_records AS record SET sketch = decode(new.sketch, 'hex'), near_duplicates = new.near::jsonb
-            FROM unnest(\(positions)::bigint[], \(articles.map(\.sketch.hex))::text[], \(found.map(FleetNearDuplicates.json))::text[])
-                AS new(position, sketch, near)
-            WHERE record.position = new.position
-            """, logger: logger)
-        let keyPositions = zip(positions, keys).flatMap { position, keys in keys.map { _ in position } }
-        try await connection.query("""
-            INSERT INTO ingestd_bands (band_key, position) SELECT * FROM unnest(\(Array(keys.joined()))::bigint[], \(keyPositions)::bigint[])
-            """, logger: logger)
+        for ((article, matches), keys) in zip(zip(articles, found), keys) {
+            let row = Int(article.position - first)
+            columns.sketches[row] = article.sketch.hex
+            columns.lists[row] = FleetNearDuplicates.json(matches)
+            columns.bandKeys += keys
+            columns.bandPositions += Array(repeating: article.position, count: keys.count)
+        }
+        return columns
     }
 }
 
@@ -297,10 +311,13 @@ struct Outgoing: Sendable {
     let sketch: MinHashSketch?
 }
 
-/// The follower, handed to NIO's thread pool one call at a time.
+/// The follower, handed to NIO's thread pool one call at a time. While a batch ships, the next
+/// one is read and sketched (on the pool), so that the shipper's work and PostgreSQL's overlap.
 private final class FollowerBox: @unchecked Sendable {
     private let follower: JournalFollower
     private let sketched: Bool
+    /// The batch after the one last handed out, being read.
+    private var ahead: Task<[Outgoing], any Error>?
     /// The highest seq read from the journal so far.
     private(set) var highestSeq: UInt64?
 
@@ -309,16 +326,25 @@ private final class FollowerBox: @unchecked Sendable {
         self.sketched = sketched
     }
 
-    /// The next records, read and (articles) sketched on NIO's thread pool.
+    /// The next records after `seq`, up to `limit`; then starts reading the ones after them.
     func next(after seq: UInt64, limit: Int) async throws -> [Outgoing] {
-        // The box goes to the pool, not the follower: one call at a time, awaited, so it is
-        // never used from two threads at once.
-        let batch = try await NIOThreadPool.singleton.runIfActive { [self] in
+        var batch = try await ahead?.value ?? []
+        ahead = nil
+        batch.removeAll { $0.record.seq <= seq }
+        if batch.isEmpty { batch = try await read(after: seq, limit: limit) }
+        guard let last = batch.last?.record.seq else { return batch }
+        highestSeq = max(highestSeq ?? 0, last)
+        ahead = Task { try await read(after: last, limit: limit) }
+        return batch
+    }
+
+    /// Reads and (articles) sketches on NIO's thread pool. Only one read runs at a time: each is
+    /// awaited before the next starts.
+    private func read(after seq: UInt64, limit: Int) async throws -> [Outgoing] {
+        try await NIOThreadPool.singleton.runIfActive { [self] in
             try follower.next(after: seq, limit: limit).map { record in
                 Outgoing(record: record, sketch: sketched && record.event == .article ? JournalEntry(line: record.line)?.article?.sketch : nil)
             }
         }
-        if let last = batch.last { highestSeq = max(highestSeq ?? 0, last.record.seq) }
-        return batch
     }
 }

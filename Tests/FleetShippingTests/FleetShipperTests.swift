@@ -111,6 +111,27 @@ final class FleetShipperTests {
         #expect(try server.sql("SELECT count(sketch), count(near_duplicates) FROM ingestd_records WHERE host = 'upgraded'") == "2|2\n")
     }
 
+    /// A query written to a connection that has closed is never answered by postgres-nio 1.33
+    /// (without the watch this test times out); through the watch it ends at once.
+    @Test func workOnAClosedConnectionEndsInsteadOfWaitingForever() async throws {
+        let connection = try await database.connect(logger: logger)
+        let watch = ConnectionWatch(connection)
+        let logger = logger
+        let values = try await watch.run {
+            var values: [Int] = []
+            for try await value in try await connection.query("SELECT 1", logger: logger).decode(Int.self) { values.append(value) }
+            return values
+        }
+        #expect(values == [1])
+        try await connection.close()
+        let ending = Ending()
+        Task {
+            do { _ = try await watch.run { try await connection.query("SELECT 2", logger: logger) } } catch { ending.end(error) }
+        }
+        try await eventually("the query on the closed connection to end", within: .seconds(10)) { ending.error != nil }
+        #expect(ending.error is ConnectionWatch.Closed)
+    }
+
     @Test func shippingAgainShipsOnlyWhatIsNew() async throws {
         var ingestor = Ingestor()
         let path = root.file("journal.jsonl")
@@ -169,4 +190,11 @@ private final class StatusLines: @unchecked Sendable {
     var last: String? { lock.withLock { lines.last } }
     var lastProgress: FleetShipper.Progress? { lock.withLock { progresses.last } }
     var wasUnreachable: Bool { lock.withLock { progresses.contains { !$0.reachable } } }
+}
+
+private final class Ending: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ended: (any Error)?
+    func end(_ error: any Error) { lock.withLock { ended = error } }
+    var error: (any Error)? { lock.withLock { ended } }
 }
