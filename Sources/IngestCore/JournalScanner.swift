@@ -77,7 +77,7 @@ public struct JournalScanner: Sendable {
     }
 
     /// The seq at the start of a (possibly torn) line written by ingestd: `{"seq":123,…`.
-    static func leadingSeq(_ bytes: ArraySlice<UInt8>) -> UInt64? {
+    public static func leadingSeq(_ bytes: ArraySlice<UInt8>) -> UInt64? {
         let prefix = Array("{\"seq\":".utf8)
         guard bytes.starts(with: prefix) else { return nil }
         let digits = bytes.dropFirst(prefix.count).prefix { (0x30...0x39).contains($0) }
