@@ -36,6 +36,10 @@ public actor FleetShipper {
     public nonisolated let database: FleetDatabase
     public nonisolated let host: String
     public nonisolated let batchSize: Int
+    /// How long a batch that is not full waits for more records before it ships (not with
+    /// `once`): every shipping transaction holds the fleet's position counter until it commits,
+    /// so a hundred hosts shipping each record as it comes would queue on it.
+    public nonisolated let linger: Duration
     /// Earlier articles of the fleet at least this similar go in `near_duplicates`; nil: none.
     public nonisolated let nearThreshold: Double?
     private let logger: Logger
@@ -56,15 +60,17 @@ public actor FleetShipper {
     ///   - status: told, after each batch and while waiting, a line such as
     ///     `shipped through seq 1204, lag 0 records`.
     ///   - progress: told the same as numbers.
+    ///   - linger: how long a batch that is not full waits for more records (see ``linger``).
     ///   - nearThreshold: as the daemon's `--near-threshold`, over the fleet; nil turns
     ///     near-duplicates across the fleet off (no sketches are stored).
-    public init(database: FleetDatabase, host: String, journal: String, batchSize: Int = 1000,
+    public init(database: FleetDatabase, host: String, journal: String, batchSize: Int = 1000, linger: Duration = .zero,
                 nearThreshold: Double? = Ingestor.defaultNearThreshold, logger: Logger,
                 status: @escaping @Sendable (String) -> Void = { _ in },
                 progress: @escaping @Sendable (Progress) -> Void = { _ in }) {
         self.database = database
         self.host = host
         self.batchSize = batchSize
+        self.linger = linger
         self.nearThreshold = nearThreshold
         self.logger = logger
         self.status = status
@@ -82,6 +88,10 @@ public actor FleetShipper {
             if pending.isEmpty {
                 pending = try await reader.next(after: shippedSeq, limit: batchSize)
                 if let first = pending.first?.record.seq, first > shippedSeq + 1 { warnOfGap(before: first) }
+                if !once, let last = pending.last?.record.seq, batchSize > pending.count, linger > .zero {
+                    try await Task.sleep(for: linger)
+                    pending += try await reader.next(after: last, limit: batchSize - pending.count)
+                }
             }
             let batch = pending
             if batch.isEmpty {

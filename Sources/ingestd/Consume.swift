@@ -10,8 +10,11 @@ struct Consume: AsyncParsableCommand {
         discussion: """
             Each line is the journal record plus "position" (the fleet's order; give the last one \
             to --after to go on from there), "host", and "fleet": {"event": "article" or \
-            "duplicate", "original": {"host", "seq"}} (null for rejected files). The password \
-            comes from --password-file, $PGPASSWORD or the systemd credential db-password.
+            "duplicate", "original": {"host", "seq"}, and on originals "near_duplicates": \
+            [{"host", "seq", "similarity"}]} (null for rejected files). With --follow, a server \
+            that goes away is waited for, and printing goes on after the last position printed. \
+            The password comes from --password-file, $PGPASSWORD or the systemd credential \
+            db-password.
 
             Examples:
               ingestd consume --database postgres://reader@db.example.net/news --after 0 | jq -c '{position, host, fleet}'

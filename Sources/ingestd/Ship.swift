@@ -12,8 +12,9 @@ struct Ship: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ship the journal to the fleet's PostgreSQL, each record exactly once, with fleet-wide duplicate verdicts.",
         discussion: """
-            A second process beside the daemon: it reads the journal (journal.jsonl.1 first when \
-            it is there) and writes each record to PostgreSQL, moving the host's cursor in the \
+            A second process beside the daemon: it reads the journal (and the rotated journals \
+            its cursor is in: journal.jsonl.1, journal.jsonl.2.gz and older) and writes each \
+            record to PostgreSQL, moving the host's cursor in the \
             same transaction as the records, so nothing is shipped twice or skipped, whatever \
             stops it. The first record of a content id anywhere in the fleet is the fleet's \
             original; later ones, from any host, are duplicates pointing at it. Originals list the \
@@ -47,6 +48,11 @@ struct Ship: AsyncParsableCommand {
     var batch = 1000
 
     @Option(name: .long, help: ArgumentHelp(
+        "Seconds a batch that is not full waits for more records before it ships, so that a host whose records trickle in ships at most about once per this many seconds (each transaction holds the fleet's position counter while it commits), e.g. --linger 0.2. 0 ships at once.",
+        valueName: "seconds"))
+    var linger = 1.0
+
+    @Option(name: .long, help: ArgumentHelp(
         "List earlier articles of the whole fleet at least this similar (estimated Jaccard similarity of word 5-shingles, 0 to 1) in the fleet's near_duplicates, e.g. --near-threshold 0.8. Give every host's shipper the same.",
         valueName: "j"))
     var nearThreshold: Double = Ingestor.defaultNearThreshold
@@ -67,6 +73,7 @@ struct Ship: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...100_000).contains(batch) else { throw ValidationError("--batch must be between 1 and 100000.") }
+        guard (0...60).contains(linger) else { throw ValidationError("--linger must be between 0 and 60 seconds, e.g. 1.") }
         guard (0...1).contains(nearThreshold) else {
             throw ValidationError("--near-threshold must be a similarity between 0 and 1, e.g. 0.7.")
         }
@@ -90,7 +97,7 @@ struct Ship: AsyncParsableCommand {
         defer { metrics?.stop() }
         let shipper = FleetShipper(
             database: try fleetDatabase(database, passwordFile: passwordFile, logger: logger), host: host ?? Self.hostName(),
-            journal: journal ?? Run.defaultStateDirectory() + "/journal.jsonl", batchSize: batch,
+            journal: journal ?? Run.defaultStateDirectory() + "/journal.jsonl", batchSize: batch, linger: .milliseconds(Int(linger * 1000)),
             nearThreshold: noNearDuplicates ? nil : nearThreshold, logger: logger,
             status: { notifier.status($0) },
             progress: { metrics?.update(shippedSeq: $0.shippedSeq, lag: $0.lag, reachable: $0.reachable, shipped: $0.shipped) })

@@ -132,6 +132,23 @@ final class FleetShipperTests {
         #expect(ending.error is ConnectionWatch.Closed)
     }
 
+    /// Records that trickle in are shipped a few at a time, not each in a transaction of its own.
+    @Test func aBatchThatIsNotFullLingersForMore() async throws {
+        var ingestor = Ingestor()
+        let path = root.file("journal.jsonl")
+        try journal(path, [("a0.txt", Seeds.bytes(0))], ingestor: &ingestor)
+        let shipper = FleetShipper(database: try database, host: "zeta", journal: path, linger: .seconds(1), logger: logger)
+        let running = Task { try await shipper.run(once: false) }
+        defer { running.cancel() }
+        for index in 1..<12 {
+            try await Task.sleep(for: .milliseconds(100))
+            try journal(path, [("a\(index).txt", SeedVariant.changedStories[1].make(Seeds.text(index % 5) + " \(index)"))], ingestor: &ingestor)
+        }
+        try await eventually("all shipped", within: .seconds(30), asking: { await shipper.shippedSeq == 12 })
+        let transactions = Int(try server.sql("SELECT count(DISTINCT shipped_at) FROM ingestd_records WHERE host = 'zeta'").dropLast()) ?? 0
+        #expect((1...3).contains(transactions), "12 records over 1.1 s in \(transactions) transactions")
+    }
+
     @Test func shippingAgainShipsOnlyWhatIsNew() async throws {
         var ingestor = Ingestor()
         let path = root.file("journal.jsonl")
