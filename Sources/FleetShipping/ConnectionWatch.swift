@@ -5,8 +5,13 @@ import Synchronization
 ///
 /// postgres-nio (1.33) writes each query to the channel without a promise: a query written just
 /// after the server went away is dropped and never answered, and whoever awaits it waits for
-/// good. ``run(_:)`` throws instead when the connection's close future completes, and cancels the
-/// abandoned work. One watch per connection: its close future gets one callback, not one a batch.
+/// good. ``run(within:_:)`` throws instead when the connection's close future completes, and
+/// cancels the abandoned work. One watch per connection: its close future gets one callback, not
+/// one a batch.
+///
+/// A connection can also stay open and silent: across a network partition TCP retransmits for
+/// about a quarter of an hour before it gives up. Work that outlives its time limit closes the
+/// connection, which ends it the same way.
 final class ConnectionWatch: Sendable {
     private struct State {
         var closed = false
@@ -15,7 +20,10 @@ final class ConnectionWatch: Sendable {
 
     private let state = Mutex(State())
 
+    private let connection: PostgresConnection
+
     init(_ connection: PostgresConnection) {
+        self.connection = connection
         connection.closeFuture.whenComplete { [weak self] _ in self?.closed() }
     }
 
@@ -24,11 +32,27 @@ final class ConnectionWatch: Sendable {
         var description: String { "the connection to PostgreSQL closed" }
     }
 
-    /// `work`'s result, or ``Closed`` as soon as the connection closes, or CancellationError
-    /// when the caller is cancelled.
-    func run<Result: Sendable>(_ work: @escaping @Sendable () async throws -> Result) async throws -> Result {
+    /// Work that outlived its time limit: the connection was closed under it.
+    struct TimedOut: Error, CustomStringConvertible {
+        let limit: Duration
+        var description: String { "PostgreSQL did not answer within \(limit); the connection was given up" }
+    }
+
+    /// `work`'s result; or ``Closed`` as soon as the connection closes; or ``TimedOut`` once
+    /// `limit` has passed (the connection is then closed); or CancellationError when the caller
+    /// is cancelled.
+    func run<Result: Sendable>(within limit: Duration = .seconds(60), _ work: @escaping @Sendable () async throws -> Result)
+        async throws -> Result
+    {
         let outcome = Outcome<Result>()
         let task = Task { outcome.settle(with: await Swift.Result(catching: work)) }
+        let timer = Task { [connection] in
+            try await Task.sleep(for: limit)
+            outcome.settle(with: .failure(TimedOut(limit: limit)))
+            task.cancel()
+            try? await connection.close()
+        }
+        defer { timer.cancel() }
         let end: @Sendable (any Error) -> Void = { error in
             task.cancel()
             outcome.settle(with: .failure(error))

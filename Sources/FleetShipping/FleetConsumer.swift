@@ -51,8 +51,6 @@ public struct FleetConsumer: Sendable {
     /// An error thrown by the caller's `body`: passed on, never retried.
     private struct Handed: Error { let error: any Error }
 
-
-
     /// One connection's worth of reading, moving `position` past each record handed over.
     private func read(from position: inout Int64, follow: Bool, logger: Logger, connected: () -> Void,
                       _ body: (String) throws -> Void) async throws {

@@ -40,6 +40,9 @@ public actor FleetShipper {
     /// `once`): every shipping transaction holds the fleet's position counter until it commits,
     /// so a hundred hosts shipping each record as it comes would queue on it.
     public nonisolated let linger: Duration
+    /// How long a transaction may wait for PostgreSQL's answers before the connection is given
+    /// up (closed) and the batch shipped again on a new one.
+    public nonisolated let timeout: Duration
     /// Earlier articles of the fleet at least this similar go in `near_duplicates`; nil: none.
     public nonisolated let nearThreshold: Double?
     private let logger: Logger
@@ -61,9 +64,11 @@ public actor FleetShipper {
     ///     `shipped through seq 1204, lag 0 records`.
     ///   - progress: told the same as numbers.
     ///   - linger: how long a batch that is not full waits for more records (see ``linger``).
+    ///   - timeout: how long a transaction may wait for answers (see ``timeout``).
     ///   - nearThreshold: as the daemon's `--near-threshold`, over the fleet; nil turns
     ///     near-duplicates across the fleet off (no sketches are stored).
     public init(database: FleetDatabase, host: String, journal: String, batchSize: Int = 1000, linger: Duration = .zero,
+                timeout: Duration = .seconds(60),
                 nearThreshold: Double? = Ingestor.defaultNearThreshold, logger: Logger,
                 status: @escaping @Sendable (String) -> Void = { _ in },
                 progress: @escaping @Sendable (Progress) -> Void = { _ in }) {
@@ -71,6 +76,7 @@ public actor FleetShipper {
         self.host = host
         self.batchSize = batchSize
         self.linger = linger
+        self.timeout = timeout
         self.nearThreshold = nearThreshold
         self.logger = logger
         self.status = status
@@ -101,7 +107,7 @@ public actor FleetShipper {
                 continue
             }
             do {
-                try await watch.run { try await self.ship(batch, on: connection) }
+                try await watch.run(within: timeout) { try await self.ship(batch, on: connection) }
                 shippedSeq = batch[batch.count - 1].record.seq
                 shippedSinceStart += batch.count
                 pending = []
@@ -116,10 +122,10 @@ public actor FleetShipper {
         }
     }
 
-    /// Seqs are contiguous in a journal; records missing before `seq` were rotated away (or
-    /// deleted) before they were shipped, and the fleet will not have them.
+    /// Seqs are contiguous in a journal; records missing before `seq` were deleted (logrotate's
+    /// `rotate` count, or by hand) before they were shipped, and the fleet will not have them.
     private func warnOfGap(before seq: UInt64) {
-        logger.error("Records \(shippedSeq + 1)…\(seq - 1) are not in the journal files read (journal.jsonl.1, journal.jsonl); they were rotated away or deleted before they were shipped, so the fleet will not have them. Shipping goes on from seq \(seq).",
+        logger.error("Records \(shippedSeq + 1)…\(seq - 1) are neither in the journal nor in its rotations (journal.jsonl.1, journal.jsonl.2.gz, …); they were deleted before they were shipped, so the fleet will not have them. Shipping goes on from seq \(seq).",
                      metadata: ["host": "\(host)", "missing_from": "\(shippedSeq + 1)", "missing_through": "\(seq - 1)"])
     }
 
@@ -142,7 +148,7 @@ public actor FleetShipper {
                 let opened = try await database.connect(logger: logger)
                 let watch = ConnectionWatch(opened)
                 do {
-                    try await watch.run { [logger] in
+                    try await watch.run(within: timeout) { [logger] in
                         try await FleetSchema.prepare(opened, logger: logger)
                         try await self.claimOrResume(opened)
                     }

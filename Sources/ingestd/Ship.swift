@@ -53,6 +53,11 @@ struct Ship: AsyncParsableCommand {
     var linger = 1.0
 
     @Option(name: .long, help: ArgumentHelp(
+        "Seconds a transaction may wait for PostgreSQL's answers before the connection is given up and the batch shipped again on a new one (a network partition leaves a connection open and silent), e.g. --timeout 120.",
+        valueName: "seconds"))
+    var timeout = 60.0
+
+    @Option(name: .long, help: ArgumentHelp(
         "List earlier articles of the whole fleet at least this similar (estimated Jaccard similarity of word 5-shingles, 0 to 1) in the fleet's near_duplicates, e.g. --near-threshold 0.8. Give every host's shipper the same.",
         valueName: "j"))
     var nearThreshold: Double = Ingestor.defaultNearThreshold
@@ -74,6 +79,7 @@ struct Ship: AsyncParsableCommand {
     func validate() throws {
         guard (1...100_000).contains(batch) else { throw ValidationError("--batch must be between 1 and 100000.") }
         guard (0...60).contains(linger) else { throw ValidationError("--linger must be between 0 and 60 seconds, e.g. 1.") }
+        guard timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second, e.g. 60.") }
         guard (0...1).contains(nearThreshold) else {
             throw ValidationError("--near-threshold must be a similarity between 0 and 1, e.g. 0.7.")
         }
@@ -98,6 +104,7 @@ struct Ship: AsyncParsableCommand {
         let shipper = FleetShipper(
             database: try fleetDatabase(database, passwordFile: passwordFile, logger: logger), host: host ?? Self.hostName(),
             journal: journal ?? Run.defaultStateDirectory() + "/journal.jsonl", batchSize: batch, linger: .milliseconds(Int(linger * 1000)),
+            timeout: .milliseconds(Int(timeout * 1000)),
             nearThreshold: noNearDuplicates ? nil : nearThreshold, logger: logger,
             status: { notifier.status($0) },
             progress: { metrics?.update(shippedSeq: $0.shippedSeq, lag: $0.lag, reachable: $0.reachable, shipped: $0.shipped) })

@@ -132,6 +132,20 @@ final class FleetShipperTests {
         #expect(ending.error is ConnectionWatch.Closed)
     }
 
+    /// A server that stops answering (as across a network partition) is given up after the
+    /// time limit: the connection is closed and the work ends.
+    @Test func workThatOutlivesItsTimeLimitClosesTheConnection() async throws {
+        let connection = try await database.connect(logger: logger)
+        let watch = ConnectionWatch(connection)
+        let logger = logger
+        let started = ContinuousClock.now
+        await #expect(throws: ConnectionWatch.TimedOut.self) {
+            try await watch.run(within: .milliseconds(300)) { try await connection.query("SELECT pg_sleep(30)", logger: logger) }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        try await eventually("the connection closed", within: .seconds(10)) { connection.isClosed }
+    }
+
     /// Records that trickle in are shipped a few at a time, not each in a transaction of its own.
     @Test func aBatchThatIsNotFullLingersForMore() async throws {
         var ingestor = Ingestor()
