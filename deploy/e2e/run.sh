@@ -274,6 +274,23 @@ consumed() { PGPASSWORD=$pg_password inside ingestd consume --database "postgres
 check "ingestd consume prints every shipped record" test "$(consumed)" = "$(journal_lines)"
 check "systemctl stop ingestd-ship returns 0" inside systemctl stop ingestd-ship
 check "the shipper stopped with Result=success" test "$(inside systemctl show -P Result ingestd-ship)" = success
+# Rotated journals: two rotations while the shipper is stopped, as logrotate makes them
+# (delaycompress: journal.jsonl.1 plain, journal.jsonl.2.gz compressed); it ships them all.
+journaled() { inside grep -q "\"file\":\"$1\"" /var/lib/ingestd/journal.jsonl; }
+drop_and_wait() { as_producer sh -c "cp /opt/e2e/seeds/00$1_*.txt /var/spool/ingestd/inbox/$2" && wait_for 30 journaled "$2"; }
+rotate() { inside sh -c 'cd /var/lib/ingestd && if [ -e journal.jsonl.1 ]; then mv journal.jsonl.1 journal.jsonl.2 && gzip journal.jsonl.2; fi && mv journal.jsonl journal.jsonl.1' && inside systemctl reload ingestd; }
+drop_then_rotate() { drop_and_wait "$1" "$2" && rotate; }
+check "a record journaled, then the journal rotated" drop_then_rotate 0 rotated-a.txt
+check "another, then a second rotation compresses the first" drop_then_rotate 1 rotated-b.txt
+check "a third in the new journal" drop_and_wait 2 rotated-c.txt
+check "journal.jsonl.2.gz is there" inside test -s /var/lib/ingestd/journal.jsonl.2.gz
+all_records() { inside sh -c 'cd /var/lib/ingestd && { zcat journal.jsonl.2.gz; cat journal.jsonl.1 journal.jsonl; }' | wc -l; }
+check "systemctl start ingestd-ship returns 0 again" inside systemctl start ingestd-ship
+shipped_rotated() { [ "$(fleet_sql "SELECT count(*) FROM ingestd_records WHERE host = 'e2e-host'")" = "$(all_records)" ]; }
+check "the records of journal.jsonl.2.gz, journal.jsonl.1 and journal.jsonl are all shipped, once" wait_for 30 shipped_rotated
+check "rotated-a.txt, from the compressed journal, among them" test "$(fleet_sql "SELECT count(*) FROM ingestd_records WHERE record->>'file' = 'rotated-a.txt'")" = 1
+check "no (host, seq) twice after the rotations" test "$(fleet_sql "SELECT count(*) - count(DISTINCT seq) FROM ingestd_records")" = 0
+check "systemctl stop ingestd-ship returns 0 again" inside systemctl stop ingestd-ship
 
 # Stop, remove (data kept), purge (data gone).
 check "systemctl stop returns 0" inside systemctl stop ingestd
