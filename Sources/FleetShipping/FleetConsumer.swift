@@ -54,7 +54,7 @@ public struct FleetConsumer: Sendable {
     /// One connection's worth of reading, moving `position` past each record handed over.
     private func read(from position: inout Int64, follow: Bool, logger: Logger, connected: () -> Void,
                       _ body: (String) throws -> Void) async throws {
-        let connection = try await database.connect(logger: logger)
+        let connection = try await database.connect(logger: logger, name: "ingestd consume")
         defer { Task { try? await connection.close() } }
         let watch = ConnectionWatch(connection)
         try await watch.run { try await FleetSchema.prepare(connection, logger: logger) }

@@ -15,7 +15,15 @@ public struct FleetDatabase: Sendable {
 
     /// Opens a connection; with `sslmode=require`, over TLS with the server's certificate
     /// checked against the system's trusted roots.
-    func connect(logger: Logger) async throws -> PostgresConnection {
+    ///
+    /// - Parameters:
+    ///   - name: the connection's `application_name`, as `pg_stat_activity` shows it.
+    ///   - silentClientLimit: the server ends the session when this client leaves a transaction
+    ///     waiting this long (`idle_in_transaction_session_timeout`) or its answers go
+    ///     unacknowledged this long (`tcp_user_timeout`). A shipper cut off by a network
+    ///     partition in the middle of a transaction holds the fleet's position counter, and
+    ///     every other host's shipper waits for it until the server lets go.
+    func connect(logger: Logger, name: String = "ingestd", silentClientLimit: Duration? = nil) async throws -> PostgresConnection {
         var configuration: PostgresConnection.Configuration
         if let socket = url.socketPath {
             configuration = .init(unixSocketPath: socket, username: url.user, password: password, database: url.database)
@@ -26,6 +34,13 @@ public struct FleetDatabase: Sendable {
                                   database: url.database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(10)
+        configuration.options.additionalStartupParameters = [("application_name", name)]
+        if let silentClientLimit {
+            let milliseconds = String(silentClientLimit.components.seconds * 1000 + silentClientLimit.components.attoseconds / 1_000_000_000_000_000)
+            configuration.options.additionalStartupParameters += [
+                ("idle_in_transaction_session_timeout", milliseconds), ("tcp_user_timeout", milliseconds),
+            ]
+        }
         return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
     }
 

@@ -145,7 +145,7 @@ public actor FleetShipper {
         var delay = Duration.milliseconds(500)
         while true {
             do {
-                let opened = try await database.connect(logger: logger)
+                let opened = try await database.connect(logger: logger, name: "ingestd ship \(host)", silentClientLimit: timeout)
                 let watch = ConnectionWatch(opened)
                 do {
                     try await watch.run(within: timeout) { [logger] in

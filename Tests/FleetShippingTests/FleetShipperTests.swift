@@ -146,6 +146,19 @@ final class FleetShipperTests {
         try await eventually("the connection closed", within: .seconds(10)) { connection.isClosed }
     }
 
+    /// The server is told to end a session whose client goes silent in a transaction, so that a
+    /// partitioned shipper cannot hold the fleet's position counter for long.
+    @Test func theServerLetsGoOfASilentClient() async throws {
+        let connection = try await database.connect(logger: logger, name: "ingestd ship test", silentClientLimit: .milliseconds(7500))
+        var settings: [String] = []
+        for try await (value) in try await connection.query("""
+            SELECT current_setting('idle_in_transaction_session_timeout') || ' ' || current_setting('tcp_user_timeout')
+                || ' ' || current_setting('application_name')
+            """, logger: logger).decode(String.self) { settings.append(value) }
+        #expect(settings == ["7500ms 7500 ingestd ship test"])
+        try await connection.close()
+    }
+
     /// Records that trickle in are shipped a few at a time, not each in a transaction of its own.
     @Test func aBatchThatIsNotFullLingersForMore() async throws {
         var ingestor = Ingestor()
