@@ -23,17 +23,31 @@ public final class PostgresServer: @unchecked Sendable {
     private var data: String { directory.file("data") }
 
     /// `postgres://ingestd@127.0.0.1:PORT/fleet` (the password goes separately).
-    public var url: String { "postgres://\(user)@127.0.0.1:\(port)/\(database)" }
+    public var url: String { url(host: "127.0.0.1") }
+
+    /// The same at another of its addresses.
+    public func url(host: String) -> String { "postgres://\(user)@\(host):\(port)/\(database)" }
     /// A file holding the password, for --password-file.
     public var passwordFile: String { directory.file("password") }
 
-    public init() throws {
+    /// Addresses the server listens on besides 127.0.0.1 (e.g. the host's ends of
+    /// ``NetworkNamespace``s), with password authentication from 10.213.0.0/16.
+    public let otherAddresses: [String]
+
+    public init(listeningAlsoOn otherAddresses: [String] = []) throws {
+        self.otherAddresses = otherAddresses
         guard Self.isInstalled else { throw PostgresServerError("PostgreSQL's server is not installed (apt-get install postgresql).") }
         port = try Self.freePort()
         try Data((password + "\n").utf8).write(to: URL(fileURLWithPath: passwordFile))
         if getuid() == 0 { try Self.run("/bin/chown", ["-R", "postgres:postgres", directory.path]) }
         try runAsServerUser("initdb", ["-D", data, "-U", user, "--auth=scram-sha-256", "--pwfile=\(passwordFile)", "-E", "UTF8",
                                         "--no-sync", "--locale=C"])
+        if !otherAddresses.isEmpty {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: data + "/pg_hba.conf"))
+            handle.seekToEndOfFile()
+            handle.write(Data("host all all 10.213.0.0/16 scram-sha-256\n".utf8))
+            try handle.close()
+        }
         try start()
         try runAsServerUser("createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, database], password: password)
     }
@@ -42,7 +56,8 @@ public final class PostgresServer: @unchecked Sendable {
     public func start() throws {
         // Not through a pipe: the server would inherit it and hold it open.
         try runAsServerUser("pg_ctl", ["-D", data, "-l", directory.file("server.log"), "-w", "-t", "60", "start", "-o",
-                                       "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1"], capturing: false)
+                                       "-p \(port) -k \(directory.path) -c listen_addresses=\((["127.0.0.1"] + otherAddresses).joined(separator: ","))"],
+                             capturing: false)
     }
 
     /// Stops the server: `immediate` as a crash would (no checkpoint, clients cut off).

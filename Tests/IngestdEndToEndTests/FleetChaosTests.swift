@@ -8,8 +8,10 @@ extension EndToEnd {
     /// the fleet; 2,000 articles dropped across the hosts, copies and near-copies on several of
     /// them, while daemons, shippers and the consumer are killed with SIGKILL at random moments,
     /// PostgreSQL is stopped with `pg_ctl -m immediate` and started again, and a second shipper
-    /// takes over one host. Then every invariant of the fleet must hold. The hosts share the
-    /// loopback interface.
+    /// takes over one host. Where the machine allows (root, iproute2), each host's shipper runs in
+    /// a network namespace of its own, and one host is cut off from PostgreSQL for 5 s by a
+    /// network partition; elsewhere the hosts share the loopback interface. Then every invariant
+    /// of the fleet must hold.
     @Suite(.enabled(if: PostgresServer.isInstalled, "PostgreSQL's server is not installed (apt-get install postgresql)"))
     struct FleetChaosTests {
         @Test func everyRecordOnceAndOneOriginalPerContentWhateverIsKilled() async throws {
@@ -18,6 +20,7 @@ extension EndToEnd {
             let drops = ChaosDrops(count: 2_000, hosts: 3, seed: seed)
             var random = SeededGenerator(seed: seed)
             var fenced: DaemonProcess?
+            var partition: (started: ContinuousClock.Instant, othersShipped: Int)?
             for (round, files) in drops.rounds(of: 50).enumerated() {
                 for drop in files { try fleet.hosts[drop.host].harness.dropByRename(drop.bytes, as: drop.name) }
                 try await Task.sleep(for: .milliseconds(Int(random.next() % 200)))
@@ -27,12 +30,24 @@ extension EndToEnd {
                 case 17: try fleet.server.start()
                 case 10: try await fleet.restartConsumer()
                 case 24: fenced = try fleet.hosts[0].startShipper()
+                case 30 where fleet.hosts[1].namespace != nil:
+                    partition = (.now, try fleet.shipped(besides: fleet.hosts[1]))
+                    try fleet.hosts[1].namespace?.partition()
+                case 33:
+                    guard let started = partition?.started else { break }
+                    try await Task.sleep(until: started + .seconds(5))
+                    let othersShipped = try fleet.shipped(besides: fleet.hosts[1])
+                    try fleet.hosts[1].namespace?.heal()
+                    #expect(othersShipped > partition!.othersShipped, "the other hosts shipped nothing while crawler-2 was cut off")
+                    #expect(fleet.hosts[1].shipperLogs.contains { $0.contains("did not answer") || $0.contains("Cannot reach PostgreSQL") },
+                            "crawler-2's shipper did not notice the partition")
                 case _ where round % 4 == 1: try await fleet.hosts[host].restartDaemon()
                 case _ where round % 4 == 3: try await fleet.hosts[host].restartShipper()
                 default: break
                 }
             }
-            let context = "seed \(seed) (INGESTD_CHAOS_SEED=\(seed) runs it again)"
+            let context = "seed \(seed) (INGESTD_CHAOS_SEED=\(seed) runs it again), "
+                + (fleet.hosts[1].namespace != nil ? "hosts in network namespaces" : "hosts on loopback")
             try await fleet.waitUntilEverythingIsShipped(drops, context: context)
 
             try fleet.expectEachHostJournaledEachFileOnce(drops, context: context)
@@ -105,12 +120,15 @@ private final class ChaosHost: @unchecked Sendable {
     let name: String
     let harness: DaemonHarness
     let server: PostgresServer
+    /// Where its shipper runs, when the machine allows network namespaces.
+    let namespace: NetworkNamespace?
     private(set) var shipper: DaemonProcess?
     private var shippers = 0
 
-    init(name: String, server: PostgresServer) async throws {
+    init(name: String, server: PostgresServer, namespace: NetworkNamespace?) async throws {
         self.name = name
         self.server = server
+        self.namespace = namespace
         harness = try DaemonHarness()
         try await harness.start()
         shipper = try startShipper()
@@ -120,11 +138,19 @@ private final class ChaosHost: @unchecked Sendable {
     func startShipper() throws -> DaemonProcess {
         let previous = shipper
         shippers += 1
+        // --timeout 3: a transaction cut off by the partition is given up within the test's time.
         shipper = try DaemonProcess(
-            arguments: ["ship", "--database", server.url, "--password-file", server.passwordFile, "--journal", harness.journal,
-                        "--host", name, "--batch", "50"],
-            environment: [:], stderrPath: harness.root.file("ship-\(shippers).log"))
+            arguments: ["ship", "--database", namespace.map { server.url(host: $0.hostAddress) } ?? server.url,
+                        "--password-file", server.passwordFile, "--journal", harness.journal, "--host", name, "--batch", "50",
+                        "--timeout", "3"],
+            environment: [:], stderrPath: harness.root.file("ship-\(shippers).log"), launcher: namespace?.launcher ?? [])
         return previous ?? shipper!
+    }
+
+    /// What this host's shippers logged, one text each.
+    var shipperLogs: [String] {
+        (1...shippers).compactMap { FileManager.default.contents(atPath: harness.root.file("ship-\($0).log")) }
+            .map { String(decoding: $0, as: UTF8.self) }
     }
 
     func restartDaemon() async throws {
@@ -149,9 +175,12 @@ private final class ChaosFleet: @unchecked Sendable {
     private var consumers = 0
 
     init(hosts count: Int) async throws {
-        server = try PostgresServer()
+        let namespaces = NetworkNamespace.isAvailable ? try (1...count).map { try NetworkNamespace(index: $0) } : nil
+        server = try PostgresServer(listeningAlsoOn: namespaces?.map(\.hostAddress) ?? [])
         var hosts: [ChaosHost] = []
-        for index in 1...count { hosts.append(try await ChaosHost(name: "crawler-\(index)", server: server)) }
+        for index in 1...count {
+            hosts.append(try await ChaosHost(name: "crawler-\(index)", server: server, namespace: namespaces?[index - 1]))
+        }
         self.hosts = hosts
         try startConsumer(after: 0)
     }
@@ -187,6 +216,11 @@ private final class ChaosFleet: @unchecked Sendable {
     }
 
     private func sql(_ statement: String) throws -> String { try server.sql(statement) }
+
+    /// Records shipped by the hosts other than `host`.
+    func shipped(besides host: ChaosHost) throws -> Int {
+        Int(try sql("SELECT count(*) FROM ingestd_records WHERE host <> '\(host.name)'").dropLast()) ?? 0
+    }
 
     /// Waits until every host journaled every file dropped on it, the fleet has every record, and
     /// the consumer printed them all.
@@ -302,8 +336,7 @@ private final class ChaosFleet: @unchecked Sendable {
 
     /// The shippers and the consumer that ran while PostgreSQL was down said so, and went on.
     func expectTheOutageWasRiddenOut(context: String) {
-        let shippers = hosts.flatMap { host in (1...9).compactMap { FileManager.default.contents(atPath: host.harness.root.file("ship-\($0).log")) } }
-            .map { String(decoding: $0, as: UTF8.self) }
+        let shippers = hosts.flatMap(\.shipperLogs)
         #expect(shippers.contains { $0.contains("Cannot reach PostgreSQL") || $0.contains("Lost the connection") }, "\(context)")
         let last = String(decoding: FileManager.default.contents(atPath: output.file("consume-\(consumers).log")) ?? Data(), as: UTF8.self)
         #expect(last.contains("Lost PostgreSQL") && last.contains("following resumes"), "\(context): \(last.suffix(1000))")
