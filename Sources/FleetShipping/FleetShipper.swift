@@ -89,7 +89,7 @@ public actor FleetShipper {
         defer { closeConnection() }
         while true {
             try Task.checkCancellation()
-            let (connection, watch) = try await connected()
+            let (connection, watch) = try await connected(once: once)
             pending.removeAll { $0.record.seq <= shippedSeq }
             if pending.isEmpty {
                 pending = try await reader.next(after: shippedSeq, limit: batchSize)
@@ -140,7 +140,9 @@ public actor FleetShipper {
 
     /// The open connection, or a new one once the server can be reached, with the tables ready
     /// and the cursor read again (a commit whose answer was lost has moved it).
-    private func connected() async throws -> (PostgresConnection, ConnectionWatch) {
+    /// With `once`, a server that cannot be reached is an error rather than something to wait
+    /// for: a run from cron or a script should end and say so.
+    private func connected(once: Bool) async throws -> (PostgresConnection, ConnectionWatch) {
         if let connection, !connection.0.isClosed { return connection }
         var delay = Duration.milliseconds(500)
         while true {
@@ -163,6 +165,9 @@ public actor FleetShipper {
             } catch let error as FleetError {
                 throw error
             } catch {
+                if once {
+                    throw FleetError("Cannot reach PostgreSQL at \(database.description): \(error). Shipped through seq \(shippedSeq); run it again once the server can be reached (ingest goes on meanwhile).")
+                }
                 if !unreachable {
                     logger.warning("Cannot reach PostgreSQL; ingest goes on, and shipping is retried with back-off.",
                                    metadata: ["database": "\(database.description)", "error": "\(String(reflecting: error))"])

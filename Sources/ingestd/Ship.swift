@@ -70,7 +70,7 @@ struct Ship: AsyncParsableCommand {
         valueName: "file"))
     var metricsFile: String?
 
-    @Flag(name: .long, help: "Ship what is journaled now, then exit 0.")
+    @Flag(name: .long, help: "Ship what is journaled now, then exit 0 (1, without waiting, when PostgreSQL cannot be reached).")
     var once = false
 
     @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))

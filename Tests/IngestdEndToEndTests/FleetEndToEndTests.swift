@@ -29,6 +29,14 @@ extension EndToEnd {
             #expect(fleet["event"] as? String == "duplicate" && (fleet["original"] as? [String: Any])?["seq"] as? Int == 1)
         }
 
+        @Test func shipOnceEndsWhenTheServerCannotBeReached() throws {
+            let journal = TemporaryDirectory("ingestd-fleet-once")
+            try Data().write(to: URL(fileURLWithPath: journal.file("journal.jsonl")))
+            let (status, output) = try runIngestd(["ship", "--database", "postgres://ingestd@127.0.0.1:1/fleet", "--once",
+                                                   "--journal", journal.file("journal.jsonl")])
+            #expect(status == 1 && output.contains("Cannot reach PostgreSQL at ingestd@127.0.0.1:1/fleet"), "\(output)")
+        }
+
         @Test func aPasswordOnTheCommandLineIsRefused() throws {
             let (status, output) = try runIngestd(["ship", "--database", "postgres://ingestd:secret@127.0.0.1/fleet", "--once"])
             #expect(status != 0 && output.contains("holds a password"), "\(output)")
