@@ -79,7 +79,7 @@ struct Ship: AsyncParsableCommand {
     func validate() throws {
         guard (1...100_000).contains(batch) else { throw ValidationError("--batch must be between 1 and 100000.") }
         guard (0...60).contains(linger) else { throw ValidationError("--linger must be between 0 and 60 seconds, e.g. 1.") }
-        guard timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second, e.g. 60.") }
+        guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 3600 seconds, e.g. 60.") }
         guard (0...1).contains(nearThreshold) else {
             throw ValidationError("--near-threshold must be a similarity between 0 and 1, e.g. 0.7.")
         }
