@@ -4,7 +4,7 @@
 
 SWIFT     ?= swift
 STATE_DIR ?= ./var/ingestd
-APT_DEPS  := libsystemd-dev libxml2-dev pkg-config rsync jq strace unzip postgresql iproute2
+APT_DEPS  := libsystemd-dev libxml2-dev pkg-config rsync jq strace unzip postgresql iproute2 openssl
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN       := .build/debug/ingestd
 

@@ -14,7 +14,7 @@ public struct FleetDatabase: Sendable {
     }
 
     /// Opens a connection; with `sslmode=require`, over TLS with the server's certificate
-    /// checked against the system's trusted roots.
+    /// checked against the system's trusted roots, or those of `sslrootcert`.
     ///
     /// - Parameters:
     ///   - name: the connection's `application_name`, as `pg_stat_activity` shows it.
@@ -28,8 +28,10 @@ public struct FleetDatabase: Sendable {
         if let socket = url.socketPath {
             configuration = .init(unixSocketPath: socket, username: url.user, password: password, database: url.database)
         } else {
+            var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+            if let roots = url.tlsRootCertificates { tlsConfiguration.trustRoots = .file(roots) }
             let tls: PostgresConnection.Configuration.TLS = url.tls == .require
-                ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
+                ? .require(try NIOSSLContext(configuration: tlsConfiguration)) : .disable
             configuration = .init(host: url.host ?? "localhost", port: url.port, username: url.user, password: password,
                                   database: url.database, tls: tls)
         }

@@ -31,7 +31,7 @@ struct Ship: AsyncParsableCommand {
     )
 
     @Option(name: .long, help: ArgumentHelp(
-        "The fleet's database, e.g. postgres://ingestd@db.example.net:5432/news?sslmode=require (no password in it).", valueName: "url"))
+        "The fleet's database, e.g. postgres://ingestd@db.example.net:5432/news?sslmode=require (no password in it; add &sslrootcert=/etc/ingestd/ca.pem for a private certificate authority).", valueName: "url"))
     var database: String
 
     @Option(name: .long, help: ArgumentHelp("This host's name in the fleet. Default: the host name, e.g. --host crawler-3.", valueName: "name"))

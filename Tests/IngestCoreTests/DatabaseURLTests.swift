@@ -7,7 +7,9 @@ import Testing
     @Test func hostPortDatabaseAndTLS() throws {
         let url = try DatabaseURL("postgres://ingestd@db.example.net:6432/news?sslmode=require")
         #expect(url.user == "ingestd" && url.host == "db.example.net" && url.port == 6432 && url.database == "news")
-        #expect(url.tls == .require && url.socketPath == nil)
+        #expect(url.tls == .require && url.socketPath == nil && url.tlsRootCertificates == nil)
+        let privateCA = try DatabaseURL("postgres://ingestd@db.example.net/news?sslmode=require&sslrootcert=/etc/ingestd/ca.pem")
+        #expect(privateCA.tlsRootCertificates == "/etc/ingestd/ca.pem")
         let plain = try DatabaseURL("postgresql://reader@127.0.0.1/fleet")
         #expect(plain.port == 5432 && plain.tls == .disable)
     }
@@ -24,6 +26,8 @@ import Testing
         ("postgres://ingestd@db", "names no database"),
         ("postgres://ingestd@db/news?sslmode=prefer", "sslmode=prefer is not supported"),
         ("postgres://ingestd@/news", "names no host"),
+        ("postgres://ingestd@db/news?sslrootcert=/etc/ca.pem", "give it with sslmode=require"),
+        ("postgres://ingestd@db/news?sslmode=require&sslrootcert=ca.pem", "not an absolute path"),
     ])
     func refused(text: String, problem: String) {
         #expect { try DatabaseURL(text) } throws: { "\($0)".contains(problem) }

@@ -34,7 +34,11 @@ public final class PostgresServer: @unchecked Sendable {
     /// ``NetworkNamespace``s), with password authentication from 10.213.0.0/16.
     public let otherAddresses: [String]
 
-    public init(listeningAlsoOn otherAddresses: [String] = []) throws {
+    /// With TLS: the PEM file of the certificate authority that signed the server's certificate
+    /// (for 127.0.0.1), for `sslrootcert`.
+    public private(set) var certificateAuthority: String?
+
+    public init(listeningAlsoOn otherAddresses: [String] = [], tls: Bool = false) throws {
         self.otherAddresses = otherAddresses
         guard Self.isInstalled else { throw PostgresServerError("PostgreSQL's server is not installed (apt-get install postgresql).") }
         port = try Self.freePort()
@@ -42,6 +46,7 @@ public final class PostgresServer: @unchecked Sendable {
         if getuid() == 0 { try Self.run("/bin/chown", ["-R", "postgres:postgres", directory.path]) }
         try runAsServerUser("initdb", ["-D", data, "-U", user, "--auth=scram-sha-256", "--pwfile=\(passwordFile)", "-E", "UTF8",
                                         "--no-sync", "--locale=C"])
+        if tls { try makeCertificates() }
         if !otherAddresses.isEmpty {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: data + "/pg_hba.conf"))
             handle.seekToEndOfFile()
@@ -56,7 +61,9 @@ public final class PostgresServer: @unchecked Sendable {
     public func start() throws {
         // Not through a pipe: the server would inherit it and hold it open.
         try runAsServerUser("pg_ctl", ["-D", data, "-l", directory.file("server.log"), "-w", "-t", "60", "start", "-o",
-                                       "-p \(port) -k \(directory.path) -c listen_addresses=\((["127.0.0.1"] + otherAddresses).joined(separator: ","))"],
+                                       "-p \(port) -k \(directory.path) -c listen_addresses=\((["127.0.0.1"] + otherAddresses).joined(separator: ","))"
+                                       + (certificateAuthority == nil ? "" : " -c ssl=on -c ssl_cert_file=\(directory.file("server.crt"))"
+                                          + " -c ssl_key_file=\(directory.file("server.key"))")],
                              capturing: false)
     }
 
@@ -73,6 +80,23 @@ public final class PostgresServer: @unchecked Sendable {
 
     deinit {
         try? stop(immediate: true)
+    }
+
+    /// A certificate authority of the test's own, and the server's certificate for 127.0.0.1
+    /// signed by it.
+    private func makeCertificates() throws {
+        let openssl = "/usr/bin/openssl"
+        let (ca, key) = (directory.file("ca.pem"), directory.file("server.key"))
+        try Self.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", directory.file("ca.key"), "-out", ca,
+                               "-days", "2", "-subj", "/CN=ingestd test CA"])
+        try Self.run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", directory.file("server.csr"),
+                               "-subj", "/CN=127.0.0.1"])
+        try Data("subjectAltName=IP:127.0.0.1\n".utf8).write(to: URL(fileURLWithPath: directory.file("server.ext")))
+        try Self.run(openssl, ["x509", "-req", "-in", directory.file("server.csr"), "-CA", ca, "-CAkey", directory.file("ca.key"),
+                               "-CAcreateserial", "-out", directory.file("server.crt"), "-days", "2", "-extfile", directory.file("server.ext")])
+        chmod(key, 0o600)
+        if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", key, directory.file("server.crt")]) }
+        certificateAuthority = ca
     }
 
     // MARK: - Processes

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Where the fleet's PostgreSQL is: `postgres://USER@HOST[:PORT]/DATABASE[?sslmode=MODE]`, or a
-/// Unix socket directory as `postgres://USER@/DATABASE?host=/run/postgresql`.
+/// Unix socket directory as `postgres://USER@/DATABASE?host=/run/postgresql`. With
+/// `sslmode=require`, `sslrootcert=/path/ca.pem` names the certificate authority the server's
+/// certificate is checked against instead of the system's (a private or a cloud provider's CA).
 ///
 /// The password is never part of it: a command line is visible to every user of the host (ps,
 /// /proc), so it comes from a file, the environment or a systemd credential (see
@@ -22,6 +24,8 @@ public struct DatabaseURL: Sendable, Equatable {
     /// The directory of the server's Unix socket (`.s.PGSQL.PORT` in it).
     public var socketDirectory: String?
     public var tls: TLSMode
+    /// A PEM file of the certificate authorities to trust instead of the system's (`sslrootcert`).
+    public var tlsRootCertificates: String?
 
     /// The reasons a URL is refused, as sentences for the person who gave it.
     public struct Problem: Error, Equatable, CustomStringConvertible {
@@ -45,6 +49,15 @@ public struct DatabaseURL: Sendable, Equatable {
         guard let tls = TLSMode(rawValue: mode == "verify-full" ? "require" : mode) else {
             throw Problem(description: "sslmode=\(mode) is not supported; use sslmode=require (TLS, the certificate checked) or sslmode=disable.")
         }
+        let rootCertificates = query["sslrootcert"]
+        if let rootCertificates {
+            guard tls == .require else {
+                throw Problem(description: "sslrootcert is for TLS; give it with sslmode=require.")
+            }
+            guard rootCertificates.hasPrefix("/") else {
+                throw Problem(description: "sslrootcert=\(rootCertificates) is not an absolute path; give the CA's PEM file as /path/to/ca.pem.")
+            }
+        }
         let host = components.host.flatMap { $0.isEmpty ? nil : $0 }
         let socketDirectory = query["host"].flatMap { $0.hasPrefix("/") ? $0 : nil }
         guard host != nil || socketDirectory != nil else {
@@ -56,6 +69,7 @@ public struct DatabaseURL: Sendable, Equatable {
         self.database = database
         self.socketDirectory = socketDirectory
         self.tls = tls
+        self.tlsRootCertificates = rootCertificates
     }
 
     /// The path of the server's Unix socket, when the URL names a socket directory.
