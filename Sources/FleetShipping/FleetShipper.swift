@@ -364,7 +364,7 @@ private final class FollowerBox: @unchecked Sendable {
     private func read(after seq: UInt64, limit: Int) async throws -> [Outgoing] {
         try await NIOThreadPool.singleton.runIfActive { [self] in
             try follower.next(after: seq, limit: limit).map { record in
-                Outgoing(record: record, sketch: sketched && record.event == .article ? JournalEntry(line: record.line)?.article?.sketch : nil)
+                Outgoing(record: record, sketch: sketched ? record.article?.sketch : nil)
             }
         }
     }

@@ -7,8 +7,11 @@ import Glibc
 /// Blocking: read it from a thread of its own, never from Swift's cooperative pool.
 public final class GunzipStream {
     public let path: String
-    private var output: FileDescriptor?
+    /// The pipe gzip writes the decompressed bytes to (for a ``LineReader``); closed by
+    /// ``finish()`` or ``cancel()``.
+    public let output: FileDescriptor
     private var child: pid_t = 0
+    private var reaped = false
 
     /// Starts `gzip -dc` on `path`.
     public init(path: String) throws(SystemError) {
@@ -29,18 +32,19 @@ public final class GunzipStream {
         defer { arguments.forEach { free($0) } }
         let spawned = posix_spawn(&child, "/bin/gzip", &actions, nil, arguments, environ)
         Glibc.close(ends[1])
+        output = FileDescriptor(rawValue: ends[0])
         guard spawned == 0 else {
-            Glibc.close(ends[0])
+            output.close()
+            reaped = true
             throw SystemError("posix_spawn /bin/gzip", path: path, errno: spawned)
         }
-        output = FileDescriptor(rawValue: ends[0])
     }
 
     deinit { cancel() }
 
     /// Reads decompressed bytes; 0 at the end.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
-        guard let output else { return 0 }
+        guard !reaped else { return 0 }
         return try output.read(into: buffer)
     }
 
@@ -57,9 +61,9 @@ public final class GunzipStream {
 
     /// Closes the pipe and reaps gzip; its wait status, or nil when already done.
     private func close() -> Int32? {
-        guard let output else { return nil }
+        guard !reaped else { return nil }
         output.close()
-        self.output = nil
+        reaped = true
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0 && errno == EINTR {}
         return status

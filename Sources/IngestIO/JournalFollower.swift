@@ -12,11 +12,13 @@ import IngestCore
 ///
 /// Blocking: call it from a thread of its own, never from Swift's cooperative pool.
 public final class JournalFollower {
-    /// One record: its seq, event and content id, and its line as written (no newline).
+    /// One record: its seq, event and content id, its article's title and body (articles only),
+    /// and its line as written (no newline).
     public struct Record: Sendable, Equatable {
         public let seq: UInt64
         public let event: JournalRecord.Event
         public let id: ContentID?
+        public let article: Article?
         public let line: [UInt8]
     }
 
@@ -83,7 +85,7 @@ public final class JournalFollower {
                 skippedLines += 1
                 continue
             }
-            if entry.seq > seq { ready.append(Record(seq: entry.seq, event: entry.event, id: entry.id, line: line)) }
+            if entry.seq > seq { ready.append(Record(seq: entry.seq, event: entry.event, id: entry.id, article: entry.article, line: line)) }
         }
         unfinished.removeFirst(start)
         return count

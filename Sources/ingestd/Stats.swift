@@ -86,27 +86,16 @@ struct Stats: ParsableCommand {
             try LineReader(file).forEachLine(count) { progress.show("\(name): \(JournalStats.number(records)) records, \($0 * 100 / max(1, size))%") }
             return
         }
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-dc"]
-        gzip.standardInput = FileHandle(fileDescriptor: file.rawValue, closeOnDealloc: false)
-        let pipe = Pipe()
-        gzip.standardOutput = pipe
-        try gzip.run()
-        try LineReader(FileDescriptor(rawValue: pipe.fileHandleForReading.fileDescriptor)).forEachLine(count) { _ in
+        let gzip = try GunzipStream(path: path)
+        defer { gzip.cancel() }
+        try LineReader(gzip.output).forEachLine(count) { _ in
             progress.show("\(name): \(JournalStats.number(records)) records")
         }
-        gzip.waitUntilExit()
-        guard gzip.terminationStatus == 0 else { throw StatsError("gzip -dc exited with status \(gzip.terminationStatus)") }
+        try gzip.finish()
     }
 }
 
 extension JournalStats.Grouping: ExpressibleByArgument {}
-
-private struct StatsError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// One line on stderr, rewritten in place, shown once the work has taken a second and at most
 /// five times a second.

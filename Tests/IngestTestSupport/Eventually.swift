@@ -4,21 +4,18 @@
 public func eventually(
     _ what: String, within timeout: Duration = .seconds(10), _ condition: () throws -> Bool
 ) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try !condition() {
-        guard ContinuousClock.now < deadline else { throw TimedOut(what: what, after: timeout) }
-        try await Task.sleep(for: .milliseconds(10))
-    }
+    try await eventually(what, within: timeout, asking: condition)
 }
 
-/// The same, for a condition that asks an actor.
+/// The same, for a condition that asks an actor, or that is costly to ask (`every`: how often).
 public func eventually(
-    _ what: String, within timeout: Duration = .seconds(10), asking condition: () async throws -> Bool
+    _ what: String, within timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(10),
+    asking condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {
         guard ContinuousClock.now < deadline else { throw TimedOut(what: what, after: timeout) }
-        try await Task.sleep(for: .milliseconds(10))
+        try await Task.sleep(for: interval)
     }
 }
 

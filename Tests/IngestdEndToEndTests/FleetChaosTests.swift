@@ -240,12 +240,9 @@ private final class ChaosFleet: @unchecked Sendable {
         try await poll("the consumer's last line (\(context))") { try self.consumedPositions().last == drops.all.count }
     }
 
-    private func poll(_ what: String, within timeout: Duration = .seconds(120), _ condition: () throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try !condition() {
-            guard ContinuousClock.now < deadline else { throw TimedOut(what: what, after: timeout) }
-            try await Task.sleep(for: .milliseconds(250))
-        }
+    /// Each look runs psql or parses the consumer's output: four a second.
+    private func poll(_ what: String, _ condition: () throws -> Bool) async throws {
+        try await eventually(what, within: .seconds(120), every: .milliseconds(250), asking: condition)
     }
 
     // MARK: - The invariants
