@@ -27,16 +27,14 @@ public struct FileAnalysis: Sendable {
     }
 
     /// Parses `content`, the whole file; sketches it for near-duplicate detection when `sketched`,
-    /// and shingles it for passages of at least `passageWords` words when that is not nil (with
-    /// what aligning it needs: see ``PassageShingles/prepareAlignment()``).
+    /// and shingles it for passages of at least `passageWords` words when that is not nil.
     public init(file: RelativePath, content: [UInt8], sketched: Bool = true,
                 passageWords: Int? = nil) {
         let sha256 = Self.sha256Hex(content)
         switch ArticleParser.parse(content, fileName: String(decoding: file.lastComponent, as: UTF8.self)) {
         case .success(let article):
             let analysed = article.analysed(sketched: sketched, passageWords: passageWords)
-            var shingles = analysed.shingles
-            shingles?.prepareAlignment()
+            let shingles = analysed.shingles
             self.init(file: file, sha256: sha256, bytes: content.count,
                       outcome: .article(article, id: analysed.id, words: analysed.words, sketch: analysed.sketch,
                                         shingles: shingles))

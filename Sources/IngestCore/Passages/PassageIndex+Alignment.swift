@@ -45,8 +45,7 @@ extension PassageIndex {
     /// out of the bridged passages of earlier ones. A story copied many times is aligned with its
     /// first copy only.
     func credit(_ article: PassageShingles, candidates: [UInt32]) -> PassageReuse {
-        var shingles = article.alignment ?? ShingleMap(article.words)
-        shingles.stock = stockKeys
+        var shingles = AnchorMap(article, stock: stockKeys)
         let skips = Self.skips(bridging: settings.bridgedWords)
         var credit = Credit(words: article.words.count)
         var aligned: [(seq: UInt64, alignments: [Alignment])] = []
@@ -113,7 +112,7 @@ extension PassageIndex {
         /// words, none of which an earlier candidate has verbatim, and each of which either no
         /// earlier candidate covers (it could be the later one's across a difference) or lies
         /// under a shingle that is not a stock phrase (it could be the later one's verbatim).
-        mutating func leavesRoom(minimum: Int, map: inout ShingleMap) -> Bool {
+        mutating func leavesRoom(minimum: Int, map: inout AnchorMap) -> Bool {
             var run = 0
             for position in owner.indices {
                 let open = owner[position] < 0 && (!aligned[position] || isClaimable(position, map: &map))
@@ -123,7 +122,7 @@ extension PassageIndex {
             return false
         }
 
-        private mutating func isClaimable(_ position: Int, map: inout ShingleMap) -> Bool {
+        private mutating func isClaimable(_ position: Int, map: inout AnchorMap) -> Bool {
             if claimable[position] == 0 {
                 let shingles = max(0, position - PassageShingles.shingleWords + 1)...min(position, map.shingleCount - 1)
                 claimable[position] = shingles.contains { map.isUsable(at: $0) } ? 1 : 2
@@ -149,13 +148,13 @@ extension PassageIndex {
     /// The passages of at least `settings.minimumWords` words between the new article (its
     /// shingle map and words) and an earlier article's words.
     ///
-    /// The earlier article's shingles are looked up in the new article's map, in order. A shared
-    /// shingle that is not a stock phrase is a seed: it is extended over the shared shingles on
+    /// The earlier article's shingles are looked up among the new article's anchors (see
+    /// ``AnchorMap``), in order. A shared anchor that is not a stock phrase is a seed: it is extended over the shared shingles on
     /// both sides that are not stock phrases either (the verbatim run), then word by word across
     /// differences (see ``extended(_:_:_:skips:)``). The scan resumes where the verbatim run
     /// ends, so a long copy costs one lookup, not one per word.
     static func alignments(
-        of article: inout ShingleMap, words: UnsafeBufferPointer<UInt8>, with earlier: UnsafeBufferPointer<UInt8>,
+        of article: inout AnchorMap, words: UnsafeBufferPointer<UInt8>, with earlier: UnsafeBufferPointer<UInt8>,
         settings: PassageSettings, skips: [(Int, Int)]
     ) -> [Alignment] {
         let width = PassageShingles.shingleWords
@@ -167,20 +166,8 @@ extension PassageIndex {
         // identical words adds its own verbatim run, and the first seed's extension is its.
         var runs: [(diagonal: Int, verbatim: Range<Int>, identical: Range<Int>)] = []
         var start = 0
-        // The one position the shingle before matched, if it matched one: the next shingle then
-        // matches the next position when the next words agree, and only it if its value is
-        // the article's only one, with no lookup (a copied stretch of stock phrases is walked).
-        var single: (start: Int, position: Int)?
         while start + width <= earlier.count {
-            var hits = ShingleMap.Positions()
-            if let previous = single, previous.start == start - 1, previous.position + width < words.count,
-               words[previous.position + width] == earlier[start + width - 1], article.isUnique(at: previous.position + 1) {
-                hits.stored[0] = Int32(previous.position + 1)
-                hits.count = 1
-            } else {
-                hits = article.positions(of: PassageShingles.shingle(at: start, in: earlier))
-            }
-            single = hits.count == 1 ? (start, Int(hits.stored[0])) : nil
+            let hits = article.positions(of: PassageShingles.shingle(at: start, in: earlier))
             var resume = start + 1
             if hits.count > 0 {
                 runs.removeAll { $0.identical.upperBound <= start }
@@ -220,7 +207,7 @@ extension PassageIndex {
     /// `start`) on its diagonal, as far as they go without a stock phrase or a shingle the new
     /// article repeats: the words the two articles have verbatim, as a passage's own words.
     private static func verbatimRun(
-        of map: inout ShingleMap, _ article: UnsafeBufferPointer<UInt8>, _ earlier: UnsafeBufferPointer<UInt8>,
+        of map: inout AnchorMap, _ article: UnsafeBufferPointer<UInt8>, _ earlier: UnsafeBufferPointer<UInt8>,
         at position: Int, from start: Int
     ) -> Segment {
         let width = PassageShingles.shingleWords
@@ -349,16 +336,22 @@ extension PassageIndex {
     }
 }
 
-/// The shingles of a new article by value, for aligning it with earlier articles: an
-/// open-addressing table from shingle value to the positions where it starts, a bit filter in
-/// front of it that turns most absent values away in one load, and for each position whether its
-/// shingle may be part of a passage (see ``isUsable(at:)``), asked of the index's stock phrases once.
+/// A new article's anchors (the shingles it selected, see ``PassageShingles``) by value, for
+/// aligning it with earlier articles, and for each of its positions whether the shingle there
+/// may be part of a passage (see ``isUsable(at:)``), asked of the index's stock phrases once.
 ///
-/// A shingle the article repeats more than ``maximumRepeats`` times is left out: it says nothing
-/// of where a passage is, and a page of one word repeated would otherwise match every shingle
-/// of an earlier such page with every one of its own. The table keeps one position more than
-/// that of a value, which marks it as repeated, and no more, so such a page costs no probe runs.
-struct ShingleMap: Sendable {
+/// An earlier article that shares a run of `window + 7` words with the new one has one of its
+/// anchors in the run, whatever it selected itself; the anchor seeds the run, which is then
+/// extended both ways. Anchors that are stock phrases are left out. Made by the loop for each
+/// article it aligns: about a third as many entries as the article has words, in a table small
+/// enough for the first level of cache, which each word of each earlier article is looked up in.
+///
+/// An anchor the article has at more than ``maximumRepeats`` positions is left out: it says
+/// nothing of where a passage is, and a page of one word repeated would otherwise match every
+/// shingle of an earlier such page with every one of its own. The table keeps one position more
+/// than that of a value, which marks it as repeated, and no more, so such a page costs no probe
+/// runs.
+struct AnchorMap {
     static let maximumRepeats = 4
 
     /// The positions of one shingle value: `count` of them in `stored`.
@@ -367,44 +360,39 @@ struct ShingleMap: Sendable {
         var stored = SIMD4<Int32>()
     }
 
-    private let shingles: [UInt64]
+    private let words: [UInt8]
     private var values: [UInt64]
     private var positions: [Int32]
-    private var filter: [UInt64]
     private let mask: Int
-    private let filterMask: Int
     private var usable: [UInt8]  // 0 not yet asked, 1 no, 2 yes
-    /// Whether each position's value is at no other position of the article.
-    private var unique: [Bool]
-    /// The index's stock phrases, as the article is aligned (set by the index before it asks).
-    var stock = KeySet()
+    /// The index's stock phrases, as the article is aligned.
+    private let stock: KeySet
 
-    init(_ words: [UInt8]) {
-        shingles = PassageShingles.shingleValues(words)
+    init(_ article: PassageShingles, stock: KeySet) {
+        words = article.words
+        self.stock = stock
         var capacity = 16
-        while capacity < shingles.count * 2 { capacity *= 2 }
+        while capacity < article.anchors.count * 2 { capacity *= 2 }
         values = [UInt64](repeating: 0, count: capacity)
         positions = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
-        // 32 bits per slot, 64 per shingle or more: about 1 absent value in 64 passes.
-        filter = [UInt64](repeating: 0, count: capacity / 2)
-        filterMask = capacity * 32 - 1
-        usable = [UInt8](repeating: 0, count: shingles.count)
-        unique = [Bool](repeating: true, count: shingles.count)
-        for (position, value) in shingles.enumerated() { add(value, at: position) }
+        usable = [UInt8](repeating: 0, count: max(0, article.words.count - PassageShingles.shingleWords + 1))
+        article.words.withUnsafeBufferPointer { words in
+            for anchor in article.anchors {
+                let value = PassageShingles.shingle(at: Int(anchor), in: words)
+                if isUsable(at: Int(anchor)) { add(value, at: anchor) }
+            }
+        }
     }
 
     /// Shingles in the article: one per word but the last seven.
-    var shingleCount: Int { shingles.count }
+    var shingleCount: Int { usable.count }
 
-    /// The positions whose shingle has this value; none if the article repeats it.
+    /// The anchors with this value; none if the article repeats it.
     @inline(__always)
     func positions(of value: UInt64) -> Positions {
-        let mixed = Self.mixed(value)
-        let bit = Int(truncatingIfNeeded: mixed >> 17) & filterMask
-        guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return Positions() }
         var found = Positions()
-        var slot = Self.home(mixed) & mask
+        var slot = Self.home(value) & mask
         while positions[slot] >= 0 {
             if values[slot] == value {
                 guard found.count < Self.maximumRepeats else { return Positions() }
@@ -416,48 +404,39 @@ struct ShingleMap: Sendable {
         return found
     }
 
-    /// Whether no other position of the article has the value of the shingle at `position`.
+    /// Whether the shingle at `position` may seed or make up a passage: it is not a stock phrase,
+    /// nor an anchor the article repeats.
     @inline(__always)
-    func isUnique(at position: Int) -> Bool { unique[position] }
-
-    /// Whether the shingle at `position` may seed or make up a passage: the article does not
-    /// repeat it, and it is not a stock phrase.
     mutating func isUsable(at position: Int) -> Bool {
         if usable[position] == 0 {
-            usable[position] = stock.contains(PassageShingles.key(ofShingle: shingles[position])) ? 1 : 2
+            let value = words.withUnsafeBufferPointer { PassageShingles.shingle(at: position, in: $0) }
+            usable[position] = stock.contains(PassageShingles.key(ofShingle: value)) ? 1 : 2
         }
         return usable[position] == 2
     }
 
-    /// Adds a position of `value`; the positions of a value the article repeats are marked as
-    /// not usable as they are found out.
-    private mutating func add(_ value: UInt64, at position: Int) {
-        let mixed = Self.mixed(value)
-        let home = Self.home(mixed) & mask
+    /// Adds an anchor; the anchors of a value the article repeats are marked as not usable as
+    /// they are found out.
+    private mutating func add(_ value: UInt64, at position: Int32) {
+        let home = Self.home(value) & mask
         var slot = home
         var repeats = 0
         while positions[slot] >= 0 {
-            if values[slot] == value {
-                repeats += 1
-                unique[Int(positions[slot])] = false
-            }
+            if values[slot] == value { repeats += 1 }
             slot = (slot + 1) & mask
         }
-        if repeats > 0 { unique[position] = false }
         guard repeats < Self.maximumRepeats else {
-            usable[position] = 1
+            usable[Int(position)] = 1
             if repeats == Self.maximumRepeats { markRepeated(value, from: home) }
             // One position more than the limit stays in the table, for lookups to see the value
             // is repeated; the rest do not, so that no probe run grows with the repeats.
             if repeats > Self.maximumRepeats { return }
             values[slot] = value
-            positions[slot] = Int32(position)
+            positions[slot] = position
             return
         }
         values[slot] = value
-        positions[slot] = Int32(position)
-        let bit = Int(truncatingIfNeeded: mixed >> 17) & filterMask
-        filter[bit >> 6] |= 1 << UInt64(bit & 63)
+        positions[slot] = position
     }
 
     private mutating func markRepeated(_ value: UInt64, from home: Int) {
@@ -468,10 +447,7 @@ struct ShingleMap: Sendable {
         }
     }
 
+    /// The table's slots are chosen by the high bits of the value's product with an odd constant.
     @inline(__always)
-    private static func mixed(_ value: UInt64) -> UInt64 { value &* 0x9E37_79B9_7F4A_7C15 }
-
-    /// The table's slots are chosen by the high bits, the filter's by the middle ones.
-    @inline(__always)
-    private static func home(_ mixed: UInt64) -> Int { Int(truncatingIfNeeded: mixed >> 40) }
+    private static func home(_ value: UInt64) -> Int { Int(truncatingIfNeeded: (value &* 0x9E37_79B9_7F4A_7C15) >> 40) }
 }

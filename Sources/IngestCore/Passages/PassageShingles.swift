@@ -23,11 +23,11 @@ public struct PassageShingles: Sendable, Equatable {
 
     /// One byte per canonical word of the article's title and body.
     public let words: [UInt8]
-    /// The selected shingles' keys, distinct, in ascending order.
+    /// The selected shingles' keys, each once, in the order of the article.
     public let keys: [UInt32]
-    /// The article's shingles by value, for aligning it with earlier articles, once
-    /// ``prepareAlignment()`` has made it.
-    private(set) var alignment: ShingleMap?
+    /// Where the selected shingles start, in ascending order: the new article's side of the seeds
+    /// from which it is aligned with earlier ones (a shared run of `window + 7` words holds one).
+    let anchors: [Int32]
 
     /// The shingles of the canonical words with these hashes (``MinHashSketch/wordHashes(_:)``),
     /// with fingerprints for passages of at least `minimumWords` words.
@@ -44,17 +44,10 @@ public struct PassageShingles: Sendable, Equatable {
     /// The shingles of an article of which only the word bytes are known (from a checkpoint).
     public init(words: [UInt8], minimumWords: Int) {
         self.words = Array(words.prefix(Self.maximumWords))
-        self.keys = Self.winnowedKeys(words, window: Self.window(minimumWords: minimumWords))
+        (keys, anchors) = Self.winnowed(self.words, window: Self.window(minimumWords: minimumWords))
     }
 
-    /// Makes what aligning this article with earlier ones needs and the index does not keep:
-    /// the article's shingles by value. Pure, and independent per article, so the readers do it
-    /// and the loop does not have to.
-    public mutating func prepareAlignment() {
-        if alignment == nil { alignment = ShingleMap(words) }
-    }
-
-    /// Equal words and keys (what is made for the alignment follows from the words).
+    /// Equal words and keys (the anchors follow from the words).
     public static func == (lhs: PassageShingles, rhs: PassageShingles) -> Bool {
         lhs.words == rhs.words && lhs.keys == rhs.keys
     }
@@ -68,19 +61,6 @@ public struct PassageShingles: Sendable, Equatable {
     @inline(__always)
     static func wordByte(_ hash: UInt64) -> UInt8 {
         UInt8(truncatingIfNeeded: MinHashSketch.mix(hash) >> 56)
-    }
-
-    /// The value of the shingle that starts at each word (eight word bytes, first one highest).
-    static func shingleValues(_ words: [UInt8]) -> [UInt64] {
-        guard words.count >= shingleWords else { return [] }
-        var values: [UInt64] = []
-        values.reserveCapacity(words.count - shingleWords + 1)
-        var value: UInt64 = 0
-        for (index, byte) in words.enumerated() {
-            value = value << 8 | UInt64(byte)
-            if index >= shingleWords - 1 { values.append(value) }
-        }
-        return values
     }
 
     /// The value of the shingle that starts at word `start` of `words`.
@@ -105,33 +85,73 @@ public struct PassageShingles: Sendable, Equatable {
     }
 
     /// Robust winnowing: in each window the shingle with the smallest hash, the rightmost on
-    /// ties, each position once; their keys then sorted and made distinct.
-    static func winnowedKeys(_ words: [UInt8], window: Int) -> [UInt32] {
-        let hashes = shingleValues(words).map(MinHashSketch.mix)
-        guard !hashes.isEmpty else { return [] }
-        let width = min(window, hashes.count)
-        var selected: [UInt32] = []
-        selected.reserveCapacity(2 * hashes.count / (width + 1) + 2)
-        var lastPosition = -1
-        for start in 0...(hashes.count - width) {
-            var best = start
-            for position in start + 1..<start + width where hashes[position] <= hashes[best] { best = position }
-            if best != lastPosition {
-                selected.append(key(ofHash: hashes[best]))
-                lastPosition = best
+    /// ties, each position once. Returns their keys, each once, in the order first selected, and
+    /// their positions in ascending order.
+    static func winnowed(_ words: [UInt8], window: Int) -> (keys: [UInt32], anchors: [Int32]) {
+        guard words.count >= shingleWords else { return ([], []) }
+        let shingles = words.count - shingleWords + 1
+        let width = min(window, shingles)
+        var anchors: [Int32] = []
+        anchors.reserveCapacity(2 * shingles / (width + 1) + 2)
+        var keys = DistinctKeys(capacity: 2 * shingles / (width + 1) + 2)
+        words.withUnsafeBufferPointer { words in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: shingles) { hashes in
+                for start in 0..<shingles { hashes[start] = MinHashSketch.mix(shingle(at: start, in: words)) }
+                // The window's minimum is kept as it slides, and looked for again only when the
+                // window leaves it behind.
+                var best = -1
+                for start in 0...(shingles - width) {
+                    let last = start + width - 1
+                    if best < start {
+                        best = start
+                        for position in start + 1..<last + 1 where hashes[position] <= hashes[best] { best = position }
+                    } else if hashes[last] <= hashes[best] {
+                        best = last
+                    } else {
+                        continue
+                    }
+                    if anchors.last != Int32(best) {
+                        anchors.append(Int32(best))
+                        keys.insert(key(ofHash: hashes[best]))
+                    }
+                }
             }
         }
-        selected.sort()
-        return selected.uniqued()
+        return (keys.keys, anchors)
     }
 }
 
-extension Array where Element == UInt32 {
-    /// A sorted array without repeats.
-    fileprivate func uniqued() -> [UInt32] {
-        var result: [UInt32] = []
-        result.reserveCapacity(count)
-        for value in self where result.last != value { result.append(value) }
-        return result
+/// Keys made distinct as they come: an open-addressing set the size of their number, in front
+/// of the array they are appended to in order (sorting them would cost more than the rest of
+/// winnowing).
+private struct DistinctKeys {
+    private(set) var keys: [UInt32] = []
+    private var slots: [UInt32]
+    private let mask: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size *= 2 }
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+        keys.reserveCapacity(capacity)
+    }
+
+    /// Keys are never 0, which marks an empty slot.
+    mutating func insert(_ key: UInt32) {
+        if keys.count * 2 >= slots.count { grow() }
+        var slot = Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+        while slots[slot] != 0 {
+            if slots[slot] == key { return }
+            slot = (slot + 1) & mask
+        }
+        slots[slot] = key
+        keys.append(key)
+    }
+
+    private mutating func grow() {
+        let kept = keys
+        self = DistinctKeys(capacity: slots.count)
+        for key in kept { insert(key) }
     }
 }
