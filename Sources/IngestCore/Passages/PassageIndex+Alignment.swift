@@ -360,28 +360,38 @@ struct AnchorMap {
         var stored = SIMD4<Int32>()
     }
 
-    private let words: [UInt8]
     private var values: [UInt64]
     private var positions: [Int32]
     private let mask: Int
-    private var usable: [UInt8]  // 0 not yet asked, 1 no, 2 yes
-    /// The index's stock phrases, as the article is aligned.
-    private let stock: KeySet
+    /// Per shingle of the article: whether it may seed or make up a passage.
+    private var usable: [Bool]
 
     init(_ article: PassageShingles, stock: KeySet) {
-        words = article.words
-        self.stock = stock
         var capacity = 16
         while capacity < article.anchors.count * 2 { capacity *= 2 }
         values = [UInt64](repeating: 0, count: capacity)
         positions = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
-        usable = [UInt8](repeating: 0, count: max(0, article.words.count - PassageShingles.shingleWords + 1))
+        usable = Self.notStock(article.words, stock: stock)
         article.words.withUnsafeBufferPointer { words in
-            for anchor in article.anchors {
-                let value = PassageShingles.shingle(at: Int(anchor), in: words)
-                if isUsable(at: Int(anchor)) { add(value, at: anchor) }
+            for anchor in article.anchors where usable[Int(anchor)] {
+                add(PassageShingles.shingle(at: Int(anchor), in: words), at: anchor)
             }
+        }
+    }
+
+    /// Whether each shingle of `words` is not a stock phrase, asked of all at once: the
+    /// questions do not depend on each other, so the processor asks the set's filter many at a
+    /// time, where asking as the alignment goes waits for each answer in turn.
+    private static func notStock(_ words: [UInt8], stock: KeySet) -> [Bool] {
+        let count = max(0, words.count - PassageShingles.shingleWords + 1)
+        return [Bool](unsafeUninitializedCapacity: count) { flags, initialized in
+            words.withUnsafeBufferPointer { words in
+                for position in 0..<count {
+                    flags[position] = !stock.contains(PassageShingles.key(ofShingle: PassageShingles.shingle(at: position, in: words)))
+                }
+            }
+            initialized = count
         }
     }
 
@@ -407,13 +417,7 @@ struct AnchorMap {
     /// Whether the shingle at `position` may seed or make up a passage: it is not a stock phrase,
     /// nor an anchor the article repeats.
     @inline(__always)
-    mutating func isUsable(at position: Int) -> Bool {
-        if usable[position] == 0 {
-            let value = words.withUnsafeBufferPointer { PassageShingles.shingle(at: position, in: $0) }
-            usable[position] = stock.contains(PassageShingles.key(ofShingle: value)) ? 1 : 2
-        }
-        return usable[position] == 2
-    }
+    func isUsable(at position: Int) -> Bool { usable[position] }
 
     /// Adds an anchor; the anchors of a value the article repeats are marked as not usable as
     /// they are found out.
@@ -426,7 +430,7 @@ struct AnchorMap {
             slot = (slot + 1) & mask
         }
         guard repeats < Self.maximumRepeats else {
-            usable[Int(position)] = 1
+            usable[Int(position)] = false
             if repeats == Self.maximumRepeats { markRepeated(value, from: home) }
             // One position more than the limit stays in the table, for lookups to see the value
             // is repeated; the rest do not, so that no probe run grows with the repeats.
@@ -442,7 +446,7 @@ struct AnchorMap {
     private mutating func markRepeated(_ value: UInt64, from home: Int) {
         var slot = home
         while positions[slot] >= 0 {
-            if values[slot] == value { usable[Int(positions[slot])] = 1 }
+            if values[slot] == value { usable[Int(positions[slot])] = false }
             slot = (slot + 1) & mask
         }
     }
