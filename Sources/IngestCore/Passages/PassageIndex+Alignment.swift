@@ -45,18 +45,18 @@ extension PassageIndex {
     /// out of the bridged passages of earlier ones. A story copied many times is aligned with its
     /// first copy only.
     func credit(_ article: PassageShingles, candidates: [UInt32]) -> PassageReuse {
-        var shingles = AnchorMap(article, stock: stockKeys)
+        let anchors = AnchorMap(article, stock: stockKeys)
         let skips = Self.skips(bridging: settings.bridgedWords)
         var credit = Credit(words: article.words.count)
         var aligned: [(seq: UInt64, alignments: [Alignment])] = []
         article.words.withUnsafeBufferPointer { articleWords in
             words.withUnsafeBufferPointer { arena in
                 for ordinal in candidates {
-                    guard credit.leavesRoom(minimum: settings.minimumWords, map: &shingles) else { break }
+                    guard credit.leavesRoom(minimum: settings.minimumWords, map: anchors) else { break }
                     let span = span(ofOrdinal: ordinal)
                     let earlier = UnsafeBufferPointer(rebasing: arena[span.start..<span.start + span.count])
                     let alignments = Self.alignments(
-                        of: &shingles, words: articleWords, with: earlier, settings: settings, skips: skips)
+                        of: anchors, words: articleWords, with: earlier, settings: settings, skips: skips)
                     credit.claimVerbatim(alignments, by: Int32(aligned.count), minimum: settings.minimumWords)
                     aligned.append((span.seq, alignments))
                 }
@@ -112,17 +112,17 @@ extension PassageIndex {
         /// words, none of which an earlier candidate has verbatim, and each of which either no
         /// earlier candidate covers (it could be the later one's across a difference) or lies
         /// under a shingle that is not a stock phrase (it could be the later one's verbatim).
-        mutating func leavesRoom(minimum: Int, map: inout AnchorMap) -> Bool {
+        mutating func leavesRoom(minimum: Int, map: AnchorMap) -> Bool {
             var run = 0
             for position in owner.indices {
-                let open = owner[position] < 0 && (!aligned[position] || isClaimable(position, map: &map))
+                let open = owner[position] < 0 && (!aligned[position] || isClaimable(position, map: map))
                 run = open ? run + 1 : 0
                 if run >= minimum { return true }
             }
             return false
         }
 
-        private mutating func isClaimable(_ position: Int, map: inout AnchorMap) -> Bool {
+        private mutating func isClaimable(_ position: Int, map: AnchorMap) -> Bool {
             if claimable[position] == 0 {
                 let shingles = max(0, position - PassageShingles.shingleWords + 1)...min(position, map.shingleCount - 1)
                 claimable[position] = shingles.contains { map.isUsable(at: $0) } ? 1 : 2
@@ -146,15 +146,15 @@ extension PassageIndex {
     }
 
     /// The passages of at least `settings.minimumWords` words between the new article (its
-    /// shingle map and words) and an earlier article's words.
+    /// anchors and words) and an earlier article's words.
     ///
     /// The earlier article's shingles are looked up among the new article's anchors (see
-    /// ``AnchorMap``), in order. A shared anchor that is not a stock phrase is a seed: it is extended over the shared shingles on
-    /// both sides that are not stock phrases either (the verbatim run), then word by word across
-    /// differences (see ``extended(_:_:_:skips:)``). The scan resumes where the verbatim run
+    /// ``AnchorMap``), in order. A shared anchor is a seed: it is extended over the shared
+    /// shingles on both sides that are not stock phrases (the verbatim run), then word by word
+    /// across differences (see ``extended(_:_:_:skips:)``). The scan resumes where the verbatim run
     /// ends, so a long copy costs one lookup, not one per word.
     static func alignments(
-        of article: inout AnchorMap, words: UnsafeBufferPointer<UInt8>, with earlier: UnsafeBufferPointer<UInt8>,
+        of article: AnchorMap, words: UnsafeBufferPointer<UInt8>, with earlier: UnsafeBufferPointer<UInt8>,
         settings: PassageSettings, skips: [(Int, Int)]
     ) -> [Alignment] {
         let width = PassageShingles.shingleWords
@@ -180,7 +180,7 @@ extension PassageIndex {
                     } else if !article.isUsable(at: position) {
                         reached = start + width
                     } else {
-                        let seed = verbatimRun(of: &article, words, earlier, at: position, from: start)
+                        let seed = verbatimRun(of: article, words, earlier, at: position, from: start)
                         pieces.append(seed)
                         let identical: Range<Int>
                         if let onDiagonal {
@@ -204,10 +204,10 @@ extension PassageIndex {
     }
 
     /// The shared shingles around a seed (the new article's `position`, the earlier article's
-    /// `start`) on its diagonal, as far as they go without a stock phrase or a shingle the new
+    /// `start`) on its diagonal, as far as they go without a stock phrase or an anchor the new
     /// article repeats: the words the two articles have verbatim, as a passage's own words.
     private static func verbatimRun(
-        of map: inout AnchorMap, _ article: UnsafeBufferPointer<UInt8>, _ earlier: UnsafeBufferPointer<UInt8>,
+        of map: AnchorMap, _ article: UnsafeBufferPointer<UInt8>, _ earlier: UnsafeBufferPointer<UInt8>,
         at position: Int, from start: Int
     ) -> Segment {
         let width = PassageShingles.shingleWords
@@ -340,9 +340,9 @@ extension PassageIndex {
 /// aligning it with earlier articles, and for each of its positions whether the shingle there
 /// may be part of a passage (see ``isUsable(at:)``), asked of the index's stock phrases once.
 ///
-/// An earlier article that shares a run of `window + 7` words with the new one has one of its
-/// anchors in the run, whatever it selected itself; the anchor seeds the run, which is then
-/// extended both ways. Anchors that are stock phrases are left out. Made by the loop for each
+/// A run of `window + 7` words that an earlier article shares with the new one holds one of the
+/// new article's anchors, whatever the earlier one selected; the anchor seeds the run, which is
+/// then extended both ways. Anchors that are stock phrases are left out. Made by the loop for each
 /// article it aligns: about a third as many entries as the article has words, in a table small
 /// enough for the first level of cache, which each word of each earlier article is looked up in.
 ///
