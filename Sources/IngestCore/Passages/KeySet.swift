@@ -7,6 +7,16 @@ struct KeySet: Sendable {
     private var filter = [UInt64](repeating: 0, count: 1)
     private(set) var count = 0
 
+    init() {}
+
+    /// An empty set with room for `capacity` keys before it grows.
+    init(capacity: Int) {
+        var size = 64
+        while size < capacity * 2 { size *= 2 }
+        slots = [UInt32](repeating: 0, count: size)
+        filter = [UInt64](repeating: 0, count: max(1, size / 64 * 8))
+    }
+
     var isEmpty: Bool { count == 0 }
 
     /// Bytes held by the slots.
@@ -25,19 +35,22 @@ struct KeySet: Sendable {
         return false
     }
 
-    mutating func insert(_ key: UInt32) {
+    /// Adds `key`; whether it was not in the set before.
+    @discardableResult
+    mutating func insert(_ key: UInt32) -> Bool {
         precondition(key != 0, "0 marks an empty slot")
         if (count + 1) * 2 > slots.count { grow() }
         let mask = slots.count - 1
         var slot = Self.home(key) & mask
         while slots[slot] != 0 {
-            if slots[slot] == key { return }
+            if slots[slot] == key { return false }
             slot = (slot + 1) & mask
         }
         slots[slot] = key
         count += 1
         let bit = Self.filterBit(key, bits: filter.count * 64)
         filter[bit >> 6] |= 1 << UInt64(bit & 63)
+        return true
     }
 
     private mutating func grow() {

@@ -372,7 +372,7 @@ struct AnchorMap {
         values = [UInt64](repeating: 0, count: capacity)
         positions = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
-        usable = Self.notStock(article.words, stock: stock)
+        usable = Self.notStock(article.shingleKeys, stock: stock)
         article.words.withUnsafeBufferPointer { words in
             for anchor in article.anchors where usable[Int(anchor)] {
                 add(PassageShingles.shingle(at: Int(anchor), in: words), at: anchor)
@@ -380,19 +380,11 @@ struct AnchorMap {
         }
     }
 
-    /// Whether each shingle of `words` is not a stock phrase, asked of all at once: the
+    /// Whether each of these shingle keys is not a stock phrase, asked of all at once: the
     /// questions do not depend on each other, so the processor asks the set's filter many at a
     /// time, where asking as the alignment goes waits for each answer in turn.
-    private static func notStock(_ words: [UInt8], stock: KeySet) -> [Bool] {
-        let count = max(0, words.count - PassageShingles.shingleWords + 1)
-        return [Bool](unsafeUninitializedCapacity: count) { flags, initialized in
-            words.withUnsafeBufferPointer { words in
-                for position in 0..<count {
-                    flags[position] = !stock.contains(PassageShingles.key(ofShingle: PassageShingles.shingle(at: position, in: words)))
-                }
-            }
-            initialized = count
-        }
+    private static func notStock(_ keys: [UInt32], stock: KeySet) -> [Bool] {
+        keys.map { !stock.contains($0) }
     }
 
     /// Shingles in the article: one per word but the last seven.

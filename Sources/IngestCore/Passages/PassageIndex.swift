@@ -56,12 +56,17 @@ public struct PassageIndex: Sendable {
     public init(settings: PassageSettings, articles: [IndexCheckpoint.PassageArticle]) {
         self.init(settings: settings)
         let kept = articles.suffix(settings.horizon)
-        let fingerprints = kept.map { PassageShingles(words: $0.words, minimumWords: settings.minimumWords) }
-        let postings = fingerprints.reduce(0) { $0 + $1.keys.count }
+        // Shingled one at a time as they are inserted: all of them at once would hold about a
+        // kilobyte per article besides the index. The table is sized from the share of shingles
+        // winnowing selects.
+        let window = PassageShingles.window(minimumWords: settings.minimumWords)
+        let postings = kept.reduce(0) { total, article in
+            total + 2 * max(0, article.words.count - PassageShingles.shingleWords + 1) / (window + 1)
+        }
         words.reserveCapacity(kept.reduce(0) { $0 + $1.words.count })
         spans.reserveCapacity(kept.count)
         table.reserve(postings: postings, isLive: liveOrdinals)
-        for (article, shingles) in zip(kept, fingerprints) { insert(shingles, seq: article.seq) }
+        for article in kept { insert(PassageShingles(words: article.words, minimumWords: settings.minimumWords), seq: article.seq) }
     }
 
     /// Adds an article. Articles shorter than a passage are not kept: they can share none.

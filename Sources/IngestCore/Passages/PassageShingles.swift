@@ -28,6 +28,9 @@ public struct PassageShingles: Sendable, Equatable {
     /// Where the selected shingles start, in ascending order: the new article's side of the seeds
     /// from which it is aligned with earlier ones (a shared run of `window + 7` words holds one).
     let anchors: [Int32]
+    /// The key of every shingle, by where it starts: the alignment asks the stock phrases about
+    /// each, and winnowing has computed them already.
+    let shingleKeys: [UInt32]
 
     /// The shingles of the canonical words with these hashes (``MinHashSketch/wordHashes(_:)``),
     /// with fingerprints for passages of at least `minimumWords` words.
@@ -44,7 +47,7 @@ public struct PassageShingles: Sendable, Equatable {
     /// The shingles of an article of which only the word bytes are known (from a checkpoint).
     public init(words: [UInt8], minimumWords: Int) {
         self.words = Array(words.prefix(Self.maximumWords))
-        (keys, anchors) = Self.winnowed(self.words, window: Self.window(minimumWords: minimumWords))
+        (keys, anchors, shingleKeys) = Self.winnowed(self.words, window: Self.window(minimumWords: minimumWords))
     }
 
     /// Equal words and keys (the anchors follow from the words).
@@ -85,18 +88,21 @@ public struct PassageShingles: Sendable, Equatable {
     }
 
     /// Robust winnowing: in each window the shingle with the smallest hash, the rightmost on
-    /// ties, each position once. Returns their keys, each once, in the order first selected, and
-    /// their positions in ascending order.
-    static func winnowed(_ words: [UInt8], window: Int) -> (keys: [UInt32], anchors: [Int32]) {
-        guard words.count >= shingleWords else { return ([], []) }
+    /// ties, each position once. Returns their keys, each once, in the order first selected,
+    /// their positions in ascending order, and the keys of all shingles by position.
+    static func winnowed(_ words: [UInt8], window: Int) -> (keys: [UInt32], anchors: [Int32], shingleKeys: [UInt32]) {
+        guard words.count >= shingleWords else { return ([], [], []) }
         let shingles = words.count - shingleWords + 1
         let width = min(window, shingles)
         var anchors: [Int32] = []
         anchors.reserveCapacity(2 * shingles / (width + 1) + 2)
-        var keys = DistinctKeys(capacity: 2 * shingles / (width + 1) + 2)
+        var keys: [UInt32] = [], seen = KeySet(capacity: anchors.capacity)
+        keys.reserveCapacity(anchors.capacity)
+        var shingleKeys: [UInt32] = []
         words.withUnsafeBufferPointer { words in
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: shingles) { hashes in
                 for start in 0..<shingles { hashes[start] = MinHashSketch.mix(shingle(at: start, in: words)) }
+                shingleKeys = hashes.map(key(ofHash:))
                 // The window's minimum is kept as it slides, and looked for again only when the
                 // window leaves it behind.
                 var best = -1
@@ -112,46 +118,12 @@ public struct PassageShingles: Sendable, Equatable {
                     }
                     if anchors.last != Int32(best) {
                         anchors.append(Int32(best))
-                        keys.insert(key(ofHash: hashes[best]))
+                        // Made distinct with a set as they come: sorting them costs more than the rest.
+                        if seen.insert(key(ofHash: hashes[best])) { keys.append(key(ofHash: hashes[best])) }
                     }
                 }
             }
         }
-        return (keys.keys, anchors)
-    }
-}
-
-/// Keys made distinct as they come: an open-addressing set the size of their number, in front
-/// of the array they are appended to in order (sorting them would cost more than the rest of
-/// winnowing).
-private struct DistinctKeys {
-    private(set) var keys: [UInt32] = []
-    private var slots: [UInt32]
-    private let mask: Int
-
-    init(capacity: Int) {
-        var size = 16
-        while size < capacity * 2 { size *= 2 }
-        slots = [UInt32](repeating: 0, count: size)
-        mask = size - 1
-        keys.reserveCapacity(capacity)
-    }
-
-    /// Keys are never 0, which marks an empty slot.
-    mutating func insert(_ key: UInt32) {
-        if keys.count * 2 >= slots.count { grow() }
-        var slot = Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-        while slots[slot] != 0 {
-            if slots[slot] == key { return }
-            slot = (slot + 1) & mask
-        }
-        slots[slot] = key
-        keys.append(key)
-    }
-
-    private mutating func grow() {
-        let kept = keys
-        self = DistinctKeys(capacity: slots.count)
-        for key in kept { insert(key) }
+        return (keys, anchors, shingleKeys)
     }
 }
