@@ -3,18 +3,24 @@ import IngestTestSupport
 import Testing
 
 @Suite struct PassageShinglesTests {
-    /// Robust winnowing as its definition reads: in each window, the rightmost shingle of the
-    /// smallest hash; a position selected by consecutive windows counts once.
+    /// Mod-sampling as its definition reads: in each window of `window` shingles, the rightmost of
+    /// the runs of `sampled` words with the smallest hash; the shingle at its offset in the
+    /// window modulo `window`. A position selected by consecutive windows counts once.
     static func reference(_ words: [UInt8], window: Int) -> (keys: [UInt32], anchors: [Int32]) {
-        guard words.count >= PassageShingles.shingleWords else { return ([], []) }
-        let hashes = (0...(words.count - PassageShingles.shingleWords)).map { start in
-            MinHashSketch.mix(words[start..<start + PassageShingles.shingleWords].reduce(0) { $0 << 8 | UInt64($1) })
-        }
-        let width = min(window, hashes.count)
+        let width = PassageShingles.shingleWords
+        guard words.count >= width else { return ([], []) }
+        func value(_ run: ArraySlice<UInt8>) -> UInt64 { run.reduce(0) { $0 << 8 | UInt64($1) } }
+        let hashes = (0...(words.count - width)).map { MinHashSketch.mix(value(words[$0..<$0 + width])) }
+        let window = min(window, hashes.count)
+        let sampled = PassageShingles.sampledWords(window: window)
+        let runHashes = (0...(words.count - sampled)).map { MinHashSketch.mix(value(words[$0..<$0 + sampled])) }
         var anchors: [Int32] = []
-        for start in 0...(hashes.count - width) {
-            let best = (start..<start + width).reversed().min { hashes[$0] < hashes[$1] }!
-            if anchors.last != Int32(best) { anchors.append(Int32(best)) }
+        for start in 0...(hashes.count - window) {
+            let runs = start..<start + window + width - sampled
+            let best = runs.reversed().min { runHashes[$0] < runHashes[$1] }!
+            let selected = start + (best - start) % window
+            #expect(selected + width >= best + sampled, "the shingle selected holds the run")
+            if anchors.last != Int32(selected) { anchors.append(Int32(selected)) }
         }
         var keys: [UInt32] = []
         for anchor in anchors {
@@ -26,17 +32,25 @@ import Testing
 
     /// Word bytes from a small alphabet repeat shingles, and so tie hashes; a large one does not.
     @Test(arguments: [2, 5, 256])
-    func winnowingSelectsWhatItsDefinitionSays(alphabet: Int) {
+    func samplingSelectsWhatItsDefinitionSays(alphabet: Int) {
         var random = SeededGenerator(seed: UInt64(alphabet))
         for length in [0, 7, 8, 9, 12, 13, 40, 333, 1_000] {
             let words = (0..<length).map { _ in UInt8(random.next() % UInt64(alphabet)) }
-            for window in [1, 2, 5, 9] {
-                let winnowed = PassageShingles.winnowed(words, window: window)
+            for window in [1, 2, 3, 4, 5, 9] {
+                let sampled = PassageShingles.sampled(words, window: window)
                 let expected = Self.reference(words, window: window)
-                #expect(winnowed.anchors == expected.anchors, "length \(length), window \(window)")
-                #expect(winnowed.keys == expected.keys, "length \(length), window \(window)")
+                #expect(sampled.anchors == expected.anchors, "length \(length), window \(window)")
+                #expect(sampled.keys == expected.keys, "length \(length), window \(window)")
             }
         }
+    }
+
+    @Test func aboutThreeShinglesInElevenAreSelectedForATwelveWordMinimum() {
+        var random = SeededGenerator(seed: 11)
+        let words = (0..<60_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let shingles = PassageShingles(words: words, minimumWords: 12)
+        let density = Double(shingles.anchors.count) / Double(words.count - 7)
+        #expect(abs(density - 3.0 / 11.0) < 0.01, "\(density)")
     }
 
     @Test func aRunOfTheWindowAndSevenWordsSharesAnAnchorWithEveryArticleThatHasIt() {

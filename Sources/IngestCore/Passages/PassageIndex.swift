@@ -58,7 +58,7 @@ public struct PassageIndex: Sendable {
         let kept = articles.suffix(settings.horizon)
         // Shingled one at a time as they are inserted: all of them at once would hold about a
         // kilobyte per article besides the index. The table is sized from the share of shingles
-        // winnowing selects.
+        // winnowing would select, which is at least what the sampling selects.
         let window = PassageShingles.window(minimumWords: settings.minimumWords)
         let postings = kept.reduce(0) { total, article in
             total + 2 * max(0, article.words.count - PassageShingles.shingleWords + 1) / (window + 1)

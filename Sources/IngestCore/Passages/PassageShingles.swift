@@ -1,16 +1,16 @@
 /// What the shared-passage index keeps of one article: a byte per canonical word, and the
-/// winnowed fingerprints of its 8-word shingles.
+/// sampled fingerprints of its 8-word shingles.
 ///
 /// Words: each canonical word (see ``CanonicalText``) is hashed to one byte. Eight consecutive
 /// bytes are a shingle's 64-bit value, so shingles are compared, and an earlier article's
 /// shingles recomputed, from one byte per word. Two different words share a byte 1 time in 256;
 /// two different shingles share a value only if all eight words do.
 ///
-/// Fingerprints: winnowing (Schleimer, Wilkerson and Aiken, SIGMOD 2003). In every window of
-/// `window` consecutive shingles the one with the smallest hash is selected. Any run of
-/// `window + 7` identical words holds a whole window, so two articles that share such a run
-/// select at least one shingle of it in common: with the window of a 12-word minimum (5
-/// shingles), every shared 12-word run is found. About 2 / (window + 1) of the shingles are
+/// Fingerprints: in every window of `window` consecutive shingles one is selected, by what the
+/// window's words are alone (mod-sampling, a variant of winnowing: see ``sampled(_:window:)``).
+/// Any run of `window + 7` identical words holds a whole window, so two articles that share such
+/// a run select at least one shingle of it in common: with the window of a 12-word minimum (5
+/// shingles), every shared 12-word run is found. About 3 in 11 of the shingles are then
 /// selected; each is kept as a 32-bit key, once per article.
 ///
 /// Computing this is pure and independent per article: it is done where the file is parsed.
@@ -29,7 +29,7 @@ public struct PassageShingles: Sendable, Equatable {
     /// from which it is aligned with earlier ones (a shared run of `window + 7` words holds one).
     let anchors: [Int32]
     /// The key of every shingle, by where it starts: the alignment asks the stock phrases about
-    /// each, and winnowing has computed them already.
+    /// each, and the sampling has computed them already.
     let shingleKeys: [UInt32]
 
     /// The shingles of the canonical words with these hashes (``MinHashSketch/wordHashes(_:)``),
@@ -47,7 +47,7 @@ public struct PassageShingles: Sendable, Equatable {
     /// The shingles of an article of which only the word bytes are known (from a checkpoint).
     public init(words: [UInt8], minimumWords: Int) {
         self.words = Array(words.prefix(Self.maximumWords))
-        (keys, anchors, shingleKeys) = Self.winnowed(self.words, window: Self.window(minimumWords: minimumWords))
+        (keys, anchors, shingleKeys) = Self.sampled(self.words, window: Self.window(minimumWords: minimumWords))
     }
 
     /// Equal words and keys (the anchors follow from the words).
@@ -55,7 +55,7 @@ public struct PassageShingles: Sendable, Equatable {
         lhs.words == rhs.words && lhs.keys == rhs.keys
     }
 
-    /// Shingles per winnowing window: a run of `minimumWords` words holds one whole window.
+    /// Shingles per window: a run of `minimumWords` words holds one whole window.
     public static func window(minimumWords: Int) -> Int {
         max(1, minimumWords - shingleWords + 1)
     }
@@ -87,15 +87,35 @@ public struct PassageShingles: Sendable, Equatable {
         min(max(UInt32(truncatingIfNeeded: hash), 1), .max - 1)
     }
 
-    /// Robust winnowing: in each window the shingle with the smallest hash, the rightmost on
-    /// ties, each position once. Returns their keys, each once, in the order first selected,
-    /// their positions in ascending order, and the keys of all shingles by position.
-    static func winnowed(_ words: [UInt8], window: Int) -> (keys: [UInt32], anchors: [Int32], shingleKeys: [UInt32]) {
+    /// Words per sampled run (see ``sampled(_:window:)``) for windows of `window` shingles: three,
+    /// plus what makes the shingle's length a multiple of the window longer. Three words repeat
+    /// within a window rarely, which the sampling's density relies on.
+    static func sampledWords(window: Int) -> Int {
+        3 + (shingleWords - 3) % window
+    }
+
+    /// Mod-sampling (Groot Koerkamp and Pibiri, WABI 2024), a variant of robust winnowing that
+    /// selects fewer shingles with the same guarantee. Each window of `window` shingles spans
+    /// `window + 7` words; of the runs of ``sampledWords(window:)`` words in it, the one with the
+    /// smallest hash (the rightmost on ties) is found, and the shingle selected is the one at its
+    /// offset in the window modulo `window`, which contains it. What a window selects depends on
+    /// its words alone, so two articles that share a window select the same shingle in it; and
+    /// as the window slides the selection only moves forward. For a 12-word minimum (windows of
+    /// 5 shingles, runs of 3 words) about 3 shingles in 11 are selected, where winnowing selects
+    /// 1 in 3: fewer postings to look up and store for the same passages found. With a window of
+    /// 9 or more shingles the sampled runs are whole shingles, and this is winnowing.
+    ///
+    /// Returns the selected shingles' keys, each once, in the order first selected, their
+    /// positions in ascending order, and the keys of all shingles by position.
+    static func sampled(_ words: [UInt8], window: Int) -> (keys: [UInt32], anchors: [Int32], shingleKeys: [UInt32]) {
         guard words.count >= shingleWords else { return ([], [], []) }
         let shingles = words.count - shingleWords + 1
         let width = min(window, shingles)
+        let sampled = sampledWords(window: width)
+        // Sampled runs per window: `width` shingles hold this many runs of `sampled` words.
+        let span = width + shingleWords - sampled
         var anchors: [Int32] = []
-        anchors.reserveCapacity(2 * shingles / (width + 1) + 2)
+        anchors.reserveCapacity(3 * shingles / (width + 6) + 2)
         var keys: [UInt32] = [], seen = KeySet(capacity: anchors.capacity)
         keys.reserveCapacity(anchors.capacity)
         var shingleKeys: [UInt32] = []
@@ -103,27 +123,42 @@ public struct PassageShingles: Sendable, Equatable {
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: shingles) { hashes in
                 for start in 0..<shingles { hashes[start] = MinHashSketch.mix(shingle(at: start, in: words)) }
                 shingleKeys = hashes.map(key(ofHash:))
-                // The window's minimum is kept as it slides, and looked for again only when the
-                // window leaves it behind.
-                var best = -1
-                for start in 0...(shingles - width) {
-                    let last = start + width - 1
-                    if best < start {
-                        best = start
-                        for position in start + 1..<last + 1 where hashes[position] <= hashes[best] { best = position }
-                    } else if hashes[last] <= hashes[best] {
-                        best = last
-                    } else {
-                        continue
-                    }
-                    if anchors.last != Int32(best) {
-                        anchors.append(Int32(best))
-                        // Made distinct with a set as they come: sorting them costs more than the rest.
-                        if seen.insert(key(ofHash: hashes[best])) { keys.append(key(ofHash: hashes[best])) }
+                let runs = words.count - sampled + 1
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: runs) { runHashes in
+                    for start in 0..<runs { runHashes[start] = MinHashSketch.mix(run(of: sampled, at: start, in: words)) }
+                    // The window's minimum is kept as it slides, and looked for again only when
+                    // the window leaves it behind.
+                    var best = -1
+                    for start in 0...(shingles - width) {
+                        let last = start + span - 1
+                        if best < start {
+                            best = start
+                            for position in start + 1..<last + 1 where runHashes[position] <= runHashes[best] { best = position }
+                        } else if runHashes[last] <= runHashes[best] {
+                            best = last
+                        }
+                        let selected = start + (best - start) % width
+                        if anchors.last != Int32(selected) {
+                            anchors.append(Int32(selected))
+                            // Made distinct with a set as they come: sorting them costs more than the rest.
+                            let key = key(ofHash: hashes[selected])
+                            if seen.insert(key) { keys.append(key) }
+                        }
                     }
                 }
             }
         }
         return (keys, anchors, shingleKeys)
+    }
+
+    /// The value of the `count` words (at most eight) from `start`, as a shingle's value is made.
+    @inline(__always)
+    static func run(of count: Int, at start: Int, in words: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        if start + shingleWords <= words.count {
+            return shingle(at: start, in: words) >> (64 - 8 * count)
+        }
+        var value: UInt64 = 0
+        for position in start..<start + count { value = value << 8 | UInt64(words[position]) }
+        return value
     }
 }
