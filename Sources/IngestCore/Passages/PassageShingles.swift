@@ -88,8 +88,8 @@ public struct PassageShingles: Sendable, Equatable {
     }
 
     /// Words per sampled run (see ``sampled(_:window:)``) for windows of `window` shingles: three,
-    /// plus what makes the shingle's length a multiple of the window longer. Three words repeat
-    /// within a window rarely, which the sampling's density relies on.
+    /// or more, so that a shingle is longer than a run by a multiple of the window. Three words
+    /// repeat within a window rarely, which the sampling's density relies on.
     static func sampledWords(window: Int) -> Int {
         3 + (shingleWords - 3) % window
     }
@@ -102,8 +102,9 @@ public struct PassageShingles: Sendable, Equatable {
     /// its words alone, so two articles that share a window select the same shingle in it; and
     /// as the window slides the selection only moves forward. For a 12-word minimum (windows of
     /// 5 shingles, runs of 3 words) about 3 shingles in 11 are selected, where winnowing selects
-    /// 1 in 3: fewer postings to look up and store for the same passages found. With a window of
-    /// 9 or more shingles the sampled runs are whole shingles, and this is winnowing.
+    /// 1 in 3: fewer postings to look up and store for the same passages found. With windows of 6
+    /// shingles or more (a minimum of 13 words or more) the sampled runs are whole shingles, and
+    /// this is winnowing.
     ///
     /// Returns the selected shingles' keys, each once, in the order first selected, their
     /// positions in ascending order, and the keys of all shingles by position.
