@@ -58,10 +58,10 @@ public struct PassageIndex: Sendable {
         let kept = articles.suffix(settings.horizon)
         // Shingled one at a time as they are inserted: all of them at once would hold about a
         // kilobyte per article besides the index. The table is sized from the share of shingles
-        // winnowing would select, which is at least what the sampling selects.
-        let window = PassageShingles.window(minimumWords: settings.minimumWords)
+        // the sampling selects.
+        let density = PassageShingles.density(window: PassageShingles.window(minimumWords: settings.minimumWords))
         let postings = kept.reduce(0) { total, article in
-            total + 2 * max(0, article.words.count - PassageShingles.shingleWords + 1) / (window + 1)
+            total + Int(Double(max(0, article.words.count - PassageShingles.shingleWords + 1)) * density)
         }
         words.reserveCapacity(kept.reduce(0) { $0 + $1.words.count })
         spans.reserveCapacity(kept.count)

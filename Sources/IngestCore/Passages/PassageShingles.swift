@@ -94,6 +94,13 @@ public struct PassageShingles: Sendable, Equatable {
         3 + (shingleWords - 3) % window
     }
 
+    /// The share of shingles the sampling selects from random words, for windows of `window`
+    /// shingles: 3 in 11 for a 12-word minimum (Groot Koerkamp and Pibiri's density).
+    static func density(window: Int) -> Double {
+        let slack = shingleWords - sampledWords(window: window)
+        return Double(2 + slack / window) / Double(window + slack + 1)
+    }
+
     /// Mod-sampling (Groot Koerkamp and Pibiri, WABI 2024), a variant of robust winnowing that
     /// selects fewer shingles with the same guarantee. Each window of `window` shingles spans
     /// `window + 7` words; of the runs of ``sampledWords(window:)`` words in it, the one with the
@@ -116,7 +123,7 @@ public struct PassageShingles: Sendable, Equatable {
         // Sampled runs per window: `width` shingles hold this many runs of `sampled` words.
         let span = width + shingleWords - sampled
         var anchors: [Int32] = []
-        anchors.reserveCapacity(3 * shingles / (width + 6) + 2)
+        anchors.reserveCapacity(Int(Double(shingles) * density(window: width)) + 2)
         var keys: [UInt32] = [], seen = KeySet(capacity: anchors.capacity)
         keys.reserveCapacity(anchors.capacity)
         var shingleKeys: [UInt32] = []
