@@ -62,6 +62,38 @@ import Testing
         #expect(postings.sorted() == [2, 3, 4, 5])
     }
 
+    /// A table that fills with live postings grows by close to twice its size (fewer rebuilds,
+    /// and less fresh memory, than growing to its steady load); one whose oldest postings die as
+    /// fast as new ones come keeps its size, within the few postings by which their count varies.
+    @Test func aGrowingTableNearlyDoublesAndASteadyOneKeepsItsSize() {
+        var random = SeededGenerator(seed: 11)
+        var growing = PostingTable(), found: [UInt32] = []
+        var sizes = [growing.homeCount]
+        for ordinal in UInt32(0)..<4_000 {
+            for _ in 0..<50 {
+                growing.insert(key: .random(in: 1...(.max - 1), using: &random), ordinal: ordinal, cap: 10,
+                               isLive: LiveOrdinals(first: 0, count: .max), found: &found)
+            }
+            if growing.homeCount != sizes.last { sizes.append(growing.homeCount) }
+        }
+        #expect(sizes.count > 5)
+        for (smaller, larger) in zip(sizes, sizes.dropFirst()) { #expect(Double(larger) / Double(smaller) > 1.7) }
+
+        var steady = PostingTable()
+        var homes: Set<Int> = []
+        for ordinal in UInt32(0)..<6_000 {
+            let live = LiveOrdinals(first: ordinal >= 500 ? ordinal - 499 : 0, count: min(Int(ordinal) + 1, 500))
+            for _ in 0..<50 {
+                steady.insert(key: .random(in: 1...(.max - 1), using: &random), ordinal: ordinal, cap: 10,
+                              isLive: live, found: &found)
+            }
+            if ordinal >= 2_000 { homes.insert(steady.homeCount) }
+        }
+        // Rebuilt to the live postings' count, which varies by a few.
+        #expect(Double(homes.max()!) / Double(homes.min()!) < 1.02)
+        #expect(steady.isOrdered)
+    }
+
     @Test func aTableGrownPastItsMarginStaysOrdered() {
         var table = PostingTable()
         let live = LiveOrdinals(first: 0, count: .max)

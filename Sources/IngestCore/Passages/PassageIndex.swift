@@ -9,7 +9,7 @@
 /// to the earliest candidate that has their words.
 ///
 /// Memory per article: a byte per word, 24 bytes of bookkeeping, and 8 bytes per fingerprint in a
-/// table kept between 60% and 80% full.
+/// table kept between 60% and 80% full (from 45% while the index is still filling up).
 public struct PassageIndex: Sendable {
     public let settings: PassageSettings
 
@@ -97,14 +97,15 @@ public struct PassageIndex: Sendable {
         spans.append(Span(seq: seq, start: words.count, count: article.words.count))
         words += article.words
         let cap = settings.maximumSources, live = liveOrdinals
-        var candidates: [UInt32] = [], stock: [UInt32] = [], found: [UInt32] = []
+        var candidates: [UInt32] = [], stock: [UInt32] = []
         touched ^= table.touch(article.keys)
         // A stock phrase stays one: its postings would find no candidate and mark nothing.
         for key in article.keys where !stockKeys.contains(key) {
-            found.removeAll(keepingCapacity: true)
-            let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &found)
+            // The walk appends the key's postings to the candidates; those of a stock phrase go again.
+            let kept = candidates.count
+            let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &candidates)
             if before >= cap { stock.append(key) }
-            if findingCandidates && before <= cap { candidates += found }
+            if !findingCandidates || before > cap { candidates.removeSubrange(kept...) }
         }
         return (oldestFirst(distinct: candidates), stock)
     }

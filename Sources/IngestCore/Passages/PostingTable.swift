@@ -20,6 +20,12 @@ struct PostingTable: Sendable {
     private static let maximumLoad = 0.8
     /// …to a size at which the live postings fill this share.
     private static let rebuiltLoad = 0.6
+    /// A table whose live postings fill more than this share of its homes is growing…
+    private static let grownLoad = 0.7
+    /// …and is rebuilt to this share instead: 1.8 times its size rather than 1.3, so that an index
+    /// filling up copies its postings and faults in fresh pages about half as often. Once the
+    /// horizon is full the dead postings make the room, and rebuilds keep the size.
+    private static let grownRebuiltLoad = 0.45
     /// Slots past the last home at first, for the clusters that end there (at least the 16
     /// that ``touch(_:)`` reads past a home).
     private static let minimumMargin = 1024
@@ -33,6 +39,9 @@ struct PostingTable: Sendable {
 
     /// Bytes held by the slots.
     var byteCount: Int { slots.count * MemoryLayout<UInt64>.stride }
+
+    /// Slots that a key can have as its home (for tests).
+    var homeCount: Int { homes }
 
     /// Calls `body` with each live ordinal posted under `key`, stopping when it returns false.
     func forEachPosting(of key: UInt32, isLive: LiveOrdinals, _ body: (UInt32) -> Bool) {
@@ -53,7 +62,9 @@ struct PostingTable: Sendable {
     mutating func insert(key: UInt32, ordinal: UInt32, cap: Int, isLive: LiveOrdinals, found: inout [UInt32]) -> Int {
         if Double(used + 1) > Double(homes) * Self.maximumLoad { rebuild(isLive: isLive) }
         let entry = UInt64(key) << 32 | UInt64(ordinal)
+        let foundBefore = found.count
         while true {
+            found.removeSubrange(foundBefore...)
             let homes = homes
             let placed = slots.withUnsafeMutableBufferPointer { slots in
                 Self.place(entry, cap: cap, isLive: isLive, found: &found, in: slots, homes: homes)
@@ -205,7 +216,8 @@ struct PostingTable: Sendable {
     private mutating func rebuild(isLive: LiveOrdinals, live: Int? = nil) {
         let old = slots
         let liveCount = live ?? old.reduce(0) { $1 != Self.empty && isLive.contains(Self.ordinal(of: $1)) ? $0 + 1 : $0 }
-        let size = max(1024, Int(Double(liveCount + 1) / Self.rebuiltLoad))
+        let load = live == nil && Double(liveCount) > Double(homes) * Self.grownLoad ? Self.grownRebuiltLoad : Self.rebuiltLoad
+        let size = max(1024, Int(Double(liveCount + 1) / load))
         while !layOut(old, homes: size, isLive: isLive) { margin *= 2 }
     }
 
