@@ -126,32 +126,30 @@ public struct PassageShingles: Sendable, Equatable {
         anchors.reserveCapacity(Int(Double(shingles) * density(window: width)) + 2)
         var keys: [UInt32] = [], seen = KeySet(capacity: anchors.capacity)
         keys.reserveCapacity(anchors.capacity)
-        var shingleKeys: [UInt32] = []
+        let shingleKeys = words.withUnsafeBufferPointer { words in
+            (0..<shingles).map { key(ofShingle: shingle(at: $0, in: words)) }
+        }
         words.withUnsafeBufferPointer { words in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: shingles) { hashes in
-                for start in 0..<shingles { hashes[start] = MinHashSketch.mix(shingle(at: start, in: words)) }
-                shingleKeys = hashes.map(key(ofHash:))
-                let runs = words.count - sampled + 1
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: runs) { runHashes in
-                    for start in 0..<runs { runHashes[start] = MinHashSketch.mix(run(of: sampled, at: start, in: words)) }
-                    // The window's minimum is kept as it slides, and looked for again only when
-                    // the window leaves it behind.
-                    var best = -1
-                    for start in 0...(shingles - width) {
-                        let last = start + span - 1
-                        if best < start {
-                            best = start
-                            for position in start + 1..<last + 1 where runHashes[position] <= runHashes[best] { best = position }
-                        } else if runHashes[last] <= runHashes[best] {
-                            best = last
-                        }
-                        let selected = start + (best - start) % width
-                        if anchors.last != Int32(selected) {
-                            anchors.append(Int32(selected))
-                            // Made distinct with a set as they come: sorting them costs more than the rest.
-                            let key = key(ofHash: hashes[selected])
-                            if seen.insert(key) { keys.append(key) }
-                        }
+            let runs = words.count - sampled + 1
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: runs) { runHashes in
+                for start in 0..<runs { runHashes[start] = MinHashSketch.mix(run(of: sampled, at: start, in: words)) }
+                // The window's minimum is kept as it slides, and looked for again only when
+                // the window leaves it behind.
+                var best = -1
+                for start in 0...(shingles - width) {
+                    let last = start + span - 1
+                    if best < start {
+                        best = start
+                        for position in start + 1..<last + 1 where runHashes[position] <= runHashes[best] { best = position }
+                    } else if runHashes[last] <= runHashes[best] {
+                        best = last
+                    }
+                    let selected = start + (best - start) % width
+                    if anchors.last != Int32(selected) {
+                        anchors.append(Int32(selected))
+                        // Made distinct with a set as they come: sorting them costs more than the rest.
+                        let key = shingleKeys[selected]
+                        if seen.insert(key) { keys.append(key) }
                     }
                 }
             }
