@@ -31,6 +31,9 @@ final class IngestLoop {
     var statusSent = (text: "", throttle: Throttle(every: .milliseconds(250)))
     var watchdog: Throttle?
     var clock = RecordClock()
+    /// The lines buffer of the batch before, emptied: a batch's lines go into memory already
+    /// touched, where a fresh megabyte would be faulted in page by page and copied as it grows.
+    var spareLines: [UInt8] = []
     var stopping = false
     let tickInterval: Duration
 
@@ -153,6 +156,8 @@ final class IngestLoop {
             collectMoveReports()
         }
         var batch = Batch()
+        swap(&batch.lines, &spareLines)
+        defer { keepLinesBuffer(&batch.lines) }
         let deadline = ContinuousClock.now + .milliseconds(100)
         while batch.taken.count < configuration.batchSize, ContinuousClock.now < deadline {
             readAhead()
@@ -176,6 +181,14 @@ final class IngestLoop {
         moveOut(batch.moves)
         warnOfRejects(batch.records)
         return true
+    }
+
+    /// Keeps a batch's lines buffer for the next batch, unless files far larger than articles
+    /// made it large.
+    private func keepLinesBuffer(_ lines: inout [UInt8]) {
+        guard lines.capacity <= 4 << 20 else { return }
+        lines.removeAll(keepingCapacity: true)
+        swap(&lines, &spareLines)
     }
 
     /// A rejected file needs its producer's attention, unlike an article: one warning each, with
