@@ -58,7 +58,12 @@ struct JSONObjectWriter {
 
     mutating func number(_ key: StaticString, _ value: UInt64) {
         self.key(key)
-        buffer.append(contentsOf: String(value).utf8)
+        buffer.appendDecimal(value)
+    }
+
+    /// Appends this file's own ASCII text.
+    private mutating func literal(_ text: StaticString) {
+        text.withUTF8Buffer { buffer.append(contentsOf: $0) }
     }
 
     /// `"near_duplicates":[{"seq":12,"similarity":0.914},…]`, similarity to three decimals.
@@ -79,7 +84,21 @@ struct JSONObjectWriter {
         for (index, passage) in reuse.passages.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
             let (at, from) = (passage.at, passage.from)
-            buffer.append(contentsOf: "{\"seq\":\(passage.seq),\"words\":\(passage.words),\"at\":[\(at.lowerBound),\(at.upperBound)],\"from\":[\(from.lowerBound),\(from.upperBound)]}".utf8)
+            // Digits appended one field at a time: an interpolated string per passage cost more
+            // than the rest of its record's numbers.
+            literal("{\"seq\":")
+            buffer.appendDecimal(passage.seq)
+            literal(",\"words\":")
+            buffer.appendDecimal(UInt64(passage.words))
+            literal(",\"at\":[")
+            buffer.appendDecimal(UInt64(at.lowerBound))
+            buffer.append(UInt8(ascii: ","))
+            buffer.appendDecimal(UInt64(at.upperBound))
+            literal("],\"from\":[")
+            buffer.appendDecimal(UInt64(from.lowerBound))
+            buffer.append(UInt8(ascii: ","))
+            buffer.appendDecimal(UInt64(from.upperBound))
+            literal("]}")
         }
         buffer.append(UInt8(ascii: "]"))
         number("reused_words", UInt64(reuse.reusedWords))
@@ -183,6 +202,21 @@ public enum JSONObjectFormat {
 }
 
 extension Array where Element == UInt8 {
+    /// Appends `value` in decimal digits, without making a string of it.
+    mutating func appendDecimal(_ value: UInt64) {
+        guard value >= 10 else { return append(UInt8(ascii: "0") + UInt8(value)) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max
+        Swift.withUnsafeMutableBytes(of: &digits) { digits in
+            var rest = value, start = digits.count
+            while rest > 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
     /// Room for `count` more bytes, doubling as appends would: reserving the exact size would
     /// copy a batch buffer that grows by one record at a time once per record.
     mutating func reserveRoom(_ count: Int) {

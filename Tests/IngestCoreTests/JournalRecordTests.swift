@@ -1,5 +1,5 @@
 import Foundation
-import IngestCore
+@testable import IngestCore
 import Testing
 
 @Suite struct JournalRecordTests {
@@ -28,6 +28,13 @@ import Testing
         #expect(object["file_bytes"] == nil)
         let text = String(decoding: line, as: UTF8.self)
         #expect(text.hasPrefix(#"{"seq":7,"time":"2026-11-21T14:57:43.125Z","event":"article","file":"d/a.txt","id":"#))
+    }
+
+    @Test(arguments: [0, 7, 9, 10, 99, 100, 12_345, 1 << 32, UInt64.max / 10, UInt64.max])
+    func numbersAreWrittenInDecimal(_ value: UInt64) {
+        var buffer = Array("x".utf8)
+        buffer.appendDecimal(value)
+        #expect(String(decoding: buffer, as: UTF8.self) == "x\(value)")
     }
 
     @Test func duplicateAndRejectedRecords() throws {
