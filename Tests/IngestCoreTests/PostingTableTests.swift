@@ -74,6 +74,7 @@ import Testing
                 growing.insert(key: .random(in: 1...(.max - 1), using: &random), ordinal: ordinal, cap: 10,
                                isLive: LiveOrdinals(first: 0, count: .max), found: &found)
             }
+            found.removeAll(keepingCapacity: true)
             if growing.homeCount != sizes.last { sizes.append(growing.homeCount) }
         }
         #expect(sizes.count > 5)
@@ -87,6 +88,7 @@ import Testing
                 steady.insert(key: .random(in: 1...(.max - 1), using: &random), ordinal: ordinal, cap: 10,
                               isLive: live, found: &found)
             }
+            found.removeAll(keepingCapacity: true)
             if ordinal >= 2_000 { homes.insert(steady.homeCount) }
         }
         // Rebuilt to the live postings' count, which varies by a few.

@@ -101,7 +101,7 @@ public struct PassageIndex: Sendable {
         touched ^= table.touch(article.keys)
         // A stock phrase stays one: its postings would find no candidate and mark nothing.
         for key in article.keys where !stockKeys.contains(key) {
-            // The walk appends the key's postings to the candidates; those of a stock phrase go again.
+            // The walk appends the key's postings to the candidates; a stock phrase's are taken off again.
             let kept = candidates.count
             let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &candidates)
             if before >= cap { stock.append(key) }
