@@ -60,6 +60,9 @@ struct IngestBench {
         }
         if options.parseOnly { printTable(table); return }
         if options.sections.contains("burst") || options.sections.contains("passage-cost") {
+            let shingling = shingleCost(files)
+            progress("shared passages: shingling \(format(shingling)) µs per file on one core")
+            table.append(("shared passages' shingles alone (the readers' part), one core", "\(format(shingling)) µs per file", "report"))
             let cost = passageCost(files)
             progress("shared passages: \(format(cost.microseconds)) µs per file on the loop, \(cost.passages) passages")
             table.append(("shared passages on the loop: found and indexed, one core", "\(format(cost.microseconds)) µs per file", "report"))

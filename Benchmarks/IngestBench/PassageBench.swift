@@ -52,4 +52,22 @@ extension IngestBench {
         }.min()!
         return (best / Double(max(1, shingles.count)) * 1e6, passages)
     }
+
+    /// What shingling costs the readers per file of the burst, in-process: ``PassageShingles`` from
+    /// the words' hashes, which parsing has computed anyway (thread CPU time, best of five).
+    static func shingleCost(_ files: [[UInt8]]) -> Double {
+        let hashes = files.compactMap { content -> [UInt64]? in
+            guard case .success(let article) = ArticleParser.parse(content, fileName: "a.txt") else { return nil }
+            return CanonicalText.canonicalForm(joining: [article.title, article.body]).wordHashes
+        }
+        let minimumWords = PassageSettings().minimumWords
+        var keys = 0
+        let best = (0..<5).map { _ in
+            threadCPUTime {
+                for words in hashes { keys &+= PassageShingles(wordHashes: words, minimumWords: minimumWords).keys.count }
+            }
+        }.min()!
+        precondition(keys > 0, "no article was shingled")
+        return best / Double(max(1, hashes.count)) * 1e6
+    }
 }
