@@ -113,8 +113,8 @@ struct JSONObjectWriter {
     private mutating func key(_ key: StaticString) {
         if buffer.count > start + 1 { buffer.append(UInt8(ascii: ",")) }
         buffer.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { buffer.append(contentsOf: $0) }
-        buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        literal(key)
+        literal("\":")
     }
 }
 

@@ -53,8 +53,6 @@ extension PassageIndex {
     /// first copy only.
     func credit(_ article: PassageShingles, candidates: [UInt32]) -> PassageReuse {
         let anchors = AnchorMap(article, stock: stockKeys)
-        let skips = Self.skipsByBridge.indices.contains(settings.bridgedWords)
-            ? Self.skipsByBridge[settings.bridgedWords] : Self.skips(bridging: settings.bridgedWords)
         var credit = Credit(words: article.words.count)
         var aligned: [(seq: UInt64, alignments: [Alignment])] = []
         article.words.withUnsafeBufferPointer { articleWords in
@@ -236,9 +234,6 @@ extension PassageIndex {
     /// Words resumed verbatim after a bridged difference before the extension goes on: fewer
     /// would let common words ("in the", "of the") carry a passage past its end.
     static let resumedWords = 4
-
-    /// ``skips(bridging:)`` for the bridges an option would set, made once rather than per article.
-    private static let skipsByBridge = (0...8).map(skips(bridging:))
 
     /// The ways to step over a difference of up to `bridge` words on either side, in the order
     /// they are tried: replaced words before added or dropped ones, fewer before more.

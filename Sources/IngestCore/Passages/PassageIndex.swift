@@ -12,6 +12,8 @@
 /// table kept between 60% and 80% full (from 45% while the index is still filling up).
 public struct PassageIndex: Sendable {
     public let settings: PassageSettings
+    /// ``skips(bridging:)`` for the settings' bridge, made once rather than per article aligned.
+    let skips: [(Int, Int)]
 
     /// The articles, oldest first, from `firstLive` on; those before it have left the index and
     /// wait to be compacted away.
@@ -37,6 +39,7 @@ public struct PassageIndex: Sendable {
 
     public init(settings: PassageSettings = PassageSettings()) {
         self.settings = settings
+        skips = Self.skips(bridging: settings.bridgedWords)
     }
 
     /// Articles in the index.
