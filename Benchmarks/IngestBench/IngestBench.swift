@@ -65,7 +65,7 @@ struct IngestBench {
             table.append(("shared passages' shingles alone (the readers' part), one core", "\(format(shingling)) µs per file", "report"))
             let cost = passageCost(files)
             progress("shared passages: \(format(cost.microseconds)) µs per file on the loop, \(cost.passages) passages")
-            table.append(("shared passages on the loop: found and indexed, one core", "\(format(cost.microseconds)) µs per file", "report"))
+            table.append(("shared passages on the loop: found and indexed, one core", "\(String(format: "%.1f", cost.microseconds)) µs per file", "report"))
         }
         if options.sections.contains("burst") {
             try measureBurst(options, work: work, files: files, staging: staging, into: &table)

@@ -369,6 +369,11 @@ struct AnchorMap {
     private var values: [UInt64]
     private var positions: [Int32]
     private let mask: Int
+    /// A bit per value's hash, about 32 bits per anchor: most shingles of an earlier article are
+    /// none of the new one's anchors, and the filter turns them away with one predictable test,
+    /// where the table's probe often meets an occupied slot and compares.
+    private var filter: [UInt64]
+    private let filterMask: Int
     /// Per shingle of the article: whether it may seed or make up a passage.
     private var usable: [Bool]
 
@@ -378,6 +383,8 @@ struct AnchorMap {
         values = [UInt64](repeating: 0, count: capacity)
         positions = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
+        filter = [UInt64](repeating: 0, count: capacity / 4)
+        filterMask = capacity * 16 - 1
         usable = Self.notStock(article.shingleKeys, stock: stock)
         article.words.withUnsafeBufferPointer { words in
             for anchor in article.anchors where usable[Int(anchor)] {
@@ -399,8 +406,11 @@ struct AnchorMap {
     /// The anchors with this value; none if the article repeats it.
     @inline(__always)
     func positions(of value: UInt64) -> Positions {
+        let product = value &* Self.multiplier
+        let bit = Self.filterBit(product) & filterMask
+        guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return Positions() }
         var found = Positions()
-        var slot = Self.home(value) & mask
+        var slot = Self.home(product) & mask
         while positions[slot] >= 0 {
             if values[slot] == value {
                 guard found.count < Self.maximumRepeats else { return Positions() }
@@ -420,7 +430,10 @@ struct AnchorMap {
     /// Adds an anchor; the anchors of a value the article repeats are marked as not usable as
     /// they are found out.
     private mutating func add(_ value: UInt64, at position: Int32) {
-        let home = Self.home(value) & mask
+        let product = value &* Self.multiplier
+        let bit = Self.filterBit(product) & filterMask
+        filter[bit >> 6] |= 1 << UInt64(bit & 63)
+        let home = Self.home(product) & mask
         var slot = home
         var repeats = 0
         while positions[slot] >= 0 {
@@ -449,7 +462,13 @@ struct AnchorMap {
         }
     }
 
-    /// The table's slots are chosen by the high bits of the value's product with an odd constant.
+    private static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The table's slots are chosen by the high bits of the value's product with an odd constant…
     @inline(__always)
-    private static func home(_ value: UInt64) -> Int { Int(truncatingIfNeeded: (value &* 0x9E37_79B9_7F4A_7C15) >> 40) }
+    private static func home(_ product: UInt64) -> Int { Int(truncatingIfNeeded: product >> 40) }
+
+    /// …and the filter's bit by lower ones.
+    @inline(__always)
+    private static func filterBit(_ product: UInt64) -> Int { Int(truncatingIfNeeded: product >> 20) }
 }
