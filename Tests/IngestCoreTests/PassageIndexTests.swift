@@ -106,6 +106,18 @@ import Testing
         #expect(index.reuse(of: query) == PassageReuse(), "four: stock")
     }
 
+    @Test func anArticleThatRepeatsAPhraseIsOneOfItsSourcesOnce() {
+        let phrase = Self.words("stock", 0..<20)
+        var index = PassageIndex(settings: PassageSettings(maximumSources: 3))
+        for seq in 1...3 {
+            let twice = "\(Self.words("a\(seq)y", 0..<10)) \(phrase) \(Self.words("b\(seq)y", 0..<10)) \(phrase)"
+            _ = index.add(Self.article(twice), seq: UInt64(seq))
+        }
+        let query = Self.article("\(phrase) \(Self.words("q", 0..<10))")
+        // Found in both places it has in the first article.
+        #expect(index.reuse(of: query).passages.map(\.seq) == [1, 1], "three earlier articles, each with the phrase twice: not yet stock")
+    }
+
     @Test func articlesBeyondTheHorizonLeaveTheIndex() {
         let passage = Self.words("p", 0..<20)
         var index = PassageIndex(settings: PassageSettings(horizon: 2))

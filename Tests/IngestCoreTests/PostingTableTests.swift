@@ -52,6 +52,21 @@ import Testing
         }
     }
 
+    @Test func aKeyPostedAgainByTheSameArticleKeepsOnePosting() {
+        var table = PostingTable()
+        let live = LiveOrdinals(first: 0, count: 100)
+        var found: [UInt32] = []
+        table.insert(key: 42, ordinal: 1, cap: 10, isLive: live, found: &found)
+        table.insert(key: 42, ordinal: 2, cap: 10, isLive: live, found: &found)
+        found = []
+        #expect(table.insert(key: 42, ordinal: 2, cap: 10, isLive: live, found: &found) == nil)
+        #expect(found == [1], "the walk's other postings all the same")
+        var postings: [UInt32] = []
+        table.forEachPosting(of: 42, isLive: live) { postings.append($0); return true }
+        #expect(postings.sorted() == [1, 2])
+        #expect(table.isOrdered)
+    }
+
     @Test func aKeyWithMoreThanTheCapReplacesItsOldestPosting() {
         var table = PostingTable()
         let live = LiveOrdinals(first: 0, count: 100)

@@ -9,14 +9,6 @@ struct KeySet: Sendable {
 
     init() {}
 
-    /// An empty set with room for `capacity` keys before it grows.
-    init(capacity: Int) {
-        var size = 64
-        while size < capacity * 2 { size *= 2 }
-        slots = [UInt32](repeating: 0, count: size)
-        filter = [UInt64](repeating: 0, count: max(1, size / 64 * 8))
-    }
-
     var isEmpty: Bool { count == 0 }
 
     /// Bytes held by the slots.

@@ -106,7 +106,11 @@ public struct PassageIndex: Sendable {
         for key in article.keys where !stockKeys.contains(key) {
             // The walk appends the key's postings to the candidates; a stock phrase's are taken off again.
             let kept = candidates.count
-            let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &candidates)
+            // A key the article selected before finds its own posting, and what it found then.
+            guard let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &candidates) else {
+                candidates.removeSubrange(kept...)
+                continue
+            }
             if before >= cap { stock.append(key) }
             if !findingCandidates || before > cap { candidates.removeSubrange(kept...) }
         }

@@ -23,7 +23,10 @@ public struct PassageShingles: Sendable, Equatable {
 
     /// One byte per canonical word of the article's title and body.
     public let words: [UInt8]
-    /// The selected shingles' keys, each once, in the order of the article.
+    /// The selected shingles' keys, one per anchor, in the order of the article. A shingle the
+    /// article repeats may be selected more than once; the index posts it once (see
+    /// ``PostingTable/insert(key:ordinal:cap:isLive:found:)``), which costs less than making the
+    /// keys distinct for every article.
     public let keys: [UInt32]
     /// Where the selected shingles start, in ascending order: the new article's side of the seeds
     /// from which it is aligned with earlier ones (a shared run of `window + 7` words holds one).
@@ -113,8 +116,8 @@ public struct PassageShingles: Sendable, Equatable {
     /// shingles or more (a minimum of 13 words or more) the sampled runs are whole shingles, and
     /// this is winnowing.
     ///
-    /// Returns the selected shingles' keys, each once, in the order first selected, their
-    /// positions in ascending order, and the keys of all shingles by position.
+    /// Returns the selected shingles' keys and positions, in ascending order of position, and the
+    /// keys of all shingles by position.
     static func sampled(_ words: [UInt8], window: Int) -> (keys: [UInt32], anchors: [Int32], shingleKeys: [UInt32]) {
         guard words.count >= shingleWords else { return ([], [], []) }
         let shingles = words.count - shingleWords + 1
@@ -124,7 +127,7 @@ public struct PassageShingles: Sendable, Equatable {
         let span = width + shingleWords - sampled
         var anchors: [Int32] = []
         anchors.reserveCapacity(Int(Double(shingles) * density(window: width)) + 2)
-        var keys: [UInt32] = [], seen = KeySet(capacity: anchors.capacity)
+        var keys: [UInt32] = []
         keys.reserveCapacity(anchors.capacity)
         let shingleKeys = words.withUnsafeBufferPointer { words in
             (0..<shingles).map { key(ofShingle: shingle(at: $0, in: words)) }
@@ -144,12 +147,14 @@ public struct PassageShingles: Sendable, Equatable {
                     } else if runHashes[last] <= runHashes[best] {
                         best = last
                     }
-                    let selected = start + (best - start) % width
+                    // The offset modulo the width, by subtraction: a window holds fewer than
+                    // twice as many runs as shingles, and a division costs more than the rest.
+                    var offset = best - start
+                    while offset >= width { offset -= width }
+                    let selected = start + offset
                     if anchors.last != Int32(selected) {
                         anchors.append(Int32(selected))
-                        // Made distinct with a set as they come: sorting them costs more than the rest.
-                        let key = shingleKeys[selected]
-                        if seen.insert(key) { keys.append(key) }
+                        keys.append(shingleKeys[selected])
                     }
                 }
             }

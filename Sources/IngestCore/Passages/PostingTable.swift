@@ -57,9 +57,11 @@ struct PostingTable: Sendable {
 
     /// Posts `ordinal` under `key`, unless the key has more than `cap` live postings: then the
     /// oldest of them becomes `ordinal`. The live postings the key had before are appended to
-    /// `found`, from the same walk. Returns how many there were.
+    /// `found`, from the same walk. Returns how many there were, or nil if `ordinal` is posted
+    /// under `key` already (an article that selected a shingle it repeats); `found` then holds
+    /// the walk's other postings all the same.
     @discardableResult
-    mutating func insert(key: UInt32, ordinal: UInt32, cap: Int, isLive: LiveOrdinals, found: inout [UInt32]) -> Int {
+    mutating func insert(key: UInt32, ordinal: UInt32, cap: Int, isLive: LiveOrdinals, found: inout [UInt32]) -> Int? {
         if Double(used + 1) > Double(homes) * Self.maximumLoad { rebuild(isLive: isLive) }
         let entry = UInt64(key) << 32 | UInt64(ordinal)
         let foundBefore = found.count
@@ -69,9 +71,14 @@ struct PostingTable: Sendable {
             let placed = slots.withUnsafeMutableBufferPointer { slots in
                 Self.place(entry, cap: cap, isLive: isLive, found: &found, in: slots, homes: homes)
             }
-            if let placed {
-                if placed.tookEmptySlot { used += 1 }
-                return placed.live
+            switch placed {
+            case .posted(let live, let tookEmptySlot):
+                if tookEmptySlot { used += 1 }
+                return live
+            case .alreadyPosted:
+                return nil
+            case nil:
+                break
             }
             // The cluster ran into the end of the margin: widen it, and place the posting again.
             margin *= 2
@@ -153,18 +160,29 @@ struct PostingTable: Sendable {
         Self.firstSlot(of: key, in: slots, homes: homes)
     }
 
+    /// What one insertion did.
+    private enum Placement {
+        /// The posting is in, among `live` others; it took an empty slot, or a dead posting's.
+        case posted(live: Int, tookEmptySlot: Bool)
+        /// The key has the posting already.
+        case alreadyPosted
+    }
+
     /// One insertion (see ``insert(key:ordinal:cap:isLive:found:)``); nil if the shift would
     /// run past the margin.
     private static func place(_ entry: UInt64, cap: Int, isLive: LiveOrdinals, found: inout [UInt32],
-                              in slots: UnsafeMutableBufferPointer<UInt64>, homes: Int) -> (live: Int, tookEmptySlot: Bool)? {
+                              in slots: UnsafeMutableBufferPointer<UInt64>, homes: Int) -> Placement? {
         let key = key(of: entry)
         var slot = firstSlot(of: key, in: UnsafeBufferPointer(slots), homes: homes)
         var reusable: Int?
         var oldest: (slot: Int, ordinal: UInt32)?
         var live = 0
+        var alreadyPosted = false
         while slot < slots.count, slots[slot] != empty, Self.key(of: slots[slot]) == key {
             let ordinal = ordinal(of: slots[slot])
-            if !isLive.contains(ordinal) {
+            if slots[slot] == entry {
+                alreadyPosted = true
+            } else if !isLive.contains(ordinal) {
                 if reusable == nil { reusable = slot }
             } else {
                 live += 1
@@ -173,16 +191,18 @@ struct PostingTable: Sendable {
             }
             slot += 1
         }
-        if live > cap, let oldest {
+        if alreadyPosted {
+            return .alreadyPosted
+        } else if live > cap, let oldest {
             slots[oldest.slot] = entry
-            return (live, false)
+            return .posted(live: live, tookEmptySlot: false)
         } else if let reusable {
             slots[reusable] = entry
-            return (live, false)
+            return .posted(live: live, tookEmptySlot: false)
         }
         guard let tookEmptySlot = shiftCluster(from: slot, isLive: isLive, in: slots) else { return nil }
         slots[slot] = entry
-        return (live, tookEmptySlot)
+        return .posted(live: live, tookEmptySlot: tookEmptySlot)
     }
 
     /// Moves the postings from `slot` on one slot further, up to the first empty slot or dead
