@@ -214,11 +214,8 @@ struct PostingTable: Sendable {
         while free < slots.count, slots[free] != empty, isLive.contains(ordinal(of: slots[free])) { free += 1 }
         guard free < slots.count else { return nil }
         let wasEmpty = slots[free] == empty
-        var index = free
-        while index > slot {
-            slots[index] = slots[index - 1]
-            index -= 1
-        }
+        // One overlapping copy (a memmove) rather than a slot at a time.
+        (slots.baseAddress! + slot + 1).update(from: slots.baseAddress! + slot, count: free - slot)
         return wasEmpty
     }
 
