@@ -111,6 +111,26 @@ import Testing
         #expect(steady.isOrdered)
     }
 
+    /// Rebuilt in place as it grows and as its postings die, a table leaves a copy of it as it was.
+    @Test func aCopyKeepsItsPostingsWhileTheTableChanges() {
+        var random = SeededGenerator(seed: 5)
+        var table = PostingTable(), found: [UInt32] = []
+        table.insert(key: 7, ordinal: 0, cap: 10, isLive: LiveOrdinals(first: 0, count: 1), found: &found)
+        let copy = table
+        for ordinal in UInt32(1)..<3_000 {
+            let live = LiveOrdinals(first: ordinal >= 500 ? ordinal - 499 : 0, count: min(Int(ordinal) + 1, 500))
+            for _ in 0..<20 {
+                table.insert(key: .random(in: 8...(.max - 1), using: &random), ordinal: ordinal, cap: 10, isLive: live, found: &found)
+            }
+        }
+        var postings: [UInt32] = []
+        copy.forEachPosting(of: 7, isLive: LiveOrdinals(first: 0, count: 1)) { postings.append($0); return true }
+        #expect(postings == [0])
+        #expect(copy.homeCount == 1024)
+        #expect(table.homeCount > 1024)
+        #expect(table.isOrdered)
+    }
+
     @Test func aTableGrownPastItsMarginStaysOrdered() {
         var table = PostingTable()
         let live = LiveOrdinals(first: 0, count: .max)

@@ -30,7 +30,7 @@ struct PostingTable: Sendable {
     /// that ``touch(_:)`` reads past a home).
     private static let minimumMargin = 1024
 
-    private var slots = [UInt64](repeating: empty, count: 1024 + minimumMargin)
+    private var storage = PostingSlots(zeroed: 1024 + minimumMargin)
     /// Homes are `0..<homes`; `slots` has `margin` more, doubled whenever a cluster runs past
     /// them (keys are hashes, so only made-up keys do).
     private var homes = 1024
@@ -38,20 +38,22 @@ struct PostingTable: Sendable {
     private var used = 0
 
     /// Bytes held by the slots.
-    var byteCount: Int { slots.count * MemoryLayout<UInt64>.stride }
+    var byteCount: Int { storage.count * MemoryLayout<UInt64>.stride }
+
+    /// The slots, to read.
+    private var slots: UnsafeBufferPointer<UInt64> { UnsafeBufferPointer(storage.buffer) }
 
     /// Slots that a key can have as its home (for tests).
     var homeCount: Int { homes }
 
     /// Calls `body` with each live ordinal posted under `key`, stopping when it returns false.
     func forEachPosting(of key: UInt32, isLive: LiveOrdinals, _ body: (UInt32) -> Bool) {
-        slots.withUnsafeBufferPointer { slots in
-            var slot = firstSlot(of: key, in: slots)
-            while slot < slots.count, slots[slot] != Self.empty, Self.key(of: slots[slot]) == key {
-                let ordinal = Self.ordinal(of: slots[slot])
-                if isLive.contains(ordinal), !body(ordinal) { return }
-                slot += 1
-            }
+        let slots = slots
+        var slot = firstSlot(of: key, in: slots)
+        while slot < slots.count, slots[slot] != Self.empty, Self.key(of: slots[slot]) == key {
+            let ordinal = Self.ordinal(of: slots[slot])
+            if isLive.contains(ordinal), !body(ordinal) { return }
+            slot += 1
         }
     }
 
@@ -62,15 +64,13 @@ struct PostingTable: Sendable {
     /// the walk's other postings all the same.
     @discardableResult
     mutating func insert(key: UInt32, ordinal: UInt32, cap: Int, isLive: LiveOrdinals, found: inout [UInt32]) -> Int? {
+        makeUnique()
         if Double(used + 1) > Double(homes) * Self.maximumLoad { rebuild(isLive: isLive) }
         let entry = UInt64(key) << 32 | UInt64(ordinal)
         let foundBefore = found.count
         while true {
             found.removeSubrange(foundBefore...)
-            let homes = homes
-            let placed = slots.withUnsafeMutableBufferPointer { slots in
-                Self.place(entry, cap: cap, isLive: isLive, found: &found, in: slots, homes: homes)
-            }
+            let placed = Self.place(entry, cap: cap, isLive: isLive, found: &found, in: storage.buffer, homes: homes)
             switch placed {
             case .posted(let live, let tookEmptySlot):
                 if tookEmptySlot { used += 1 }
@@ -89,9 +89,10 @@ struct PostingTable: Sendable {
     /// Takes back the posting of `ordinal` under `key`, if it is there; the postings after it in
     /// its cluster move back a slot, down to their homes.
     mutating func remove(key: UInt32, ordinal: UInt32) {
+        makeUnique()
         let entry = UInt64(key) << 32 | UInt64(ordinal)
-        let homes = homes
-        let removed = slots.withUnsafeMutableBufferPointer { slots -> Bool in
+        let homes = homes, slots = storage.buffer
+        let removed = { () -> Bool in
             var slot = Self.firstSlot(of: key, in: UnsafeBufferPointer(slots), homes: homes)
             while slot < slots.count, slots[slot] != Self.empty, Self.key(of: slots[slot]) == key, slots[slot] != entry {
                 slot += 1
@@ -104,7 +105,7 @@ struct PostingTable: Sendable {
             }
             slots[next - 1] = Self.empty
             return true
-        }
+        }()
         if removed { used -= 1 }
     }
 
@@ -118,12 +119,11 @@ struct PostingTable: Sendable {
     /// once, where a walk waits for each in turn. Returns a value made of them, which the caller
     /// must not let go unused (or the loads are not made).
     func touch(_ keys: [UInt32]) -> UInt64 {
-        slots.withUnsafeBufferPointer { slots in
-            keys.reduce(0) { touched, key in
-                // The walks and the shifts after an insertion reach past the home's cache line.
-                let home = home(of: key)
-                return touched ^ slots[home] ^ slots[home + 8] ^ slots[home + 16]
-            }
+        let slots = slots
+        return keys.reduce(0) { touched, key in
+            // The walks and the shifts after an insertion reach past the home's cache line.
+            let home = home(of: key)
+            return touched ^ slots[home] ^ slots[home + 8] ^ slots[home + 16]
         }
     }
 
@@ -227,32 +227,115 @@ struct PostingTable: Sendable {
         Int32(bitPattern: ordinal &- other) < 0
     }
 
-    /// Lays the live postings out again for `live` of them at the rebuilt load. The old slots
-    /// are read in order, which is key order, so each posting goes to its home or just after
-    /// the one before it: one pass, no walks.
+    /// Lays the live postings out again for `live` of them at the rebuilt load, in place (see
+    /// ``compact(homes:isLive:)`` and ``spread(homes:)``), or into fresh slots when a cluster is
+    /// too long for that. The
+    /// slots are read in order, which is key order, so each posting goes to its home or just
+    /// after the one before it: one pass, no walks.
     private mutating func rebuild(isLive: LiveOrdinals, live: Int? = nil) {
-        let old = slots
-        let liveCount = live ?? old.reduce(0) { $1 != Self.empty && isLive.contains(Self.ordinal(of: $1)) ? $0 + 1 : $0 }
+        makeUnique()
+        let liveCount = slots.reduce(0) { $1 != Self.empty && isLive.contains(Self.ordinal(of: $1)) ? $0 + 1 : $0 }
         let load = live == nil && Double(liveCount) > Double(homes) * Self.grownLoad ? Self.grownRebuiltLoad : Self.rebuiltLoad
-        let size = max(1024, Int(Double(liveCount + 1) / load))
-        while !layOut(old, homes: size, isLive: isLive) { margin *= 2 }
+        let size = max(1024, Int(Double((live ?? liveCount) + 1) / load))
+        if size <= homes {
+            compact(homes: size, isLive: isLive)
+            return
+        }
+        // The dead postings are dropped first, for the rest to move up.
+        if liveCount != used { compact(homes: homes, isLive: isLive) }
+        if !spread(homes: size) {
+            while !layOut(homes: size, isLive: isLive) { margin *= 2 }
+        }
     }
 
-    /// Places `old`'s live postings in a table of `homes` homes; false if they do not fit.
-    private mutating func layOut(_ old: [UInt64], homes: Int, isLive: LiveOrdinals) -> Bool {
-        var laid = [UInt64](repeating: Self.empty, count: homes + margin)
+    /// Lays the live postings out again for as many homes or fewer, in place: a posting's home
+    /// does not move up, and the dead postings before it are dropped, so it moves down or stays,
+    /// onto slots already read. Slots past the new homes' margin are given back.
+    private mutating func compact(homes newHomes: Int, isLive: LiveOrdinals) {
+        let slots = storage.buffer
         var next = 0, count = 0
-        for entry in old where entry != Self.empty && isLive.contains(Self.ordinal(of: entry)) {
+        for slot in 0..<slots.count where slots[slot] != Self.empty {
+            let entry = slots[slot]
+            slots[slot] = Self.empty
+            guard isLive.contains(Self.ordinal(of: entry)) else { continue }
+            let target = max(next, Self.home(of: Self.key(of: entry), homes: newHomes))
+            precondition(target <= slot, "a posting table compacted in place moves postings down")
+            slots[target] = entry
+            next = target + 1
+            count += 1
+        }
+        while next > newHomes + margin { margin *= 2 }
+        let oldCount = slots.count
+        storage.resize(to: newHomes + margin)
+        if storage.count > oldCount {
+            (storage.base + oldCount).update(repeating: Self.empty, count: storage.count - oldCount)
+        }
+        homes = newHomes
+        used = count
+    }
+
+    /// Lays the postings out again for more homes, in place; none may be dead. Every home moves
+    /// up or stays, so every posting does. Where each lands is found first, in key order, as its
+    /// distance past its new home (a byte each); then the block grows, and the postings are moved
+    /// from the last to the first, each onto slots already read. False, with nothing changed, if
+    /// a posting would land more than 255 slots past its home or past the margin.
+    private mutating func spread(homes newHomes: Int) -> Bool {
+        let old = slots
+        let distances = [UInt8](unsafeUninitializedCapacity: used) { distances, initialized in
+            var next = 0
+            for entry in old where entry != Self.empty {
+                let home = Self.home(of: Self.key(of: entry), homes: newHomes)
+                let target = max(next, home)
+                guard target - home <= Int(UInt8.max), target < newHomes + margin, initialized < used else { return }
+                distances[initialized] = UInt8(target - home)
+                initialized += 1
+                next = target + 1
+            }
+        }
+        guard distances.count == used else { return false }
+        let oldCount = old.count
+        storage.resize(to: newHomes + margin)
+        let slots = storage.buffer
+        // Slots from `written` on hold their final values.
+        var written = slots.count, index = used
+        for slot in stride(from: oldCount - 1, through: 0, by: -1) where slots[slot] != Self.empty {
+            let entry = slots[slot]
+            index -= 1
+            let target = Self.home(of: Self.key(of: entry), homes: newHomes) + Int(distances[index])
+            // The gaps are a slot or two: a loop costs less than a call.
+            while written > target + 1 {
+                written -= 1
+                slots[written] = Self.empty
+            }
+            slots[target] = entry
+            written = target
+        }
+        slots.baseAddress!.update(repeating: Self.empty, count: written)
+        homes = newHomes
+        return true
+    }
+
+    /// Places the live postings in fresh slots for `homes` homes; false if they do not fit.
+    private mutating func layOut(homes: Int, isLive: LiveOrdinals) -> Bool {
+        let laid = PostingSlots(zeroed: homes + margin)
+        let slots = laid.buffer
+        var next = 0, count = 0
+        for entry in self.slots where entry != Self.empty && isLive.contains(Self.ordinal(of: entry)) {
             let slot = max(next, Self.home(of: Self.key(of: entry), homes: homes))
-            guard slot < laid.count else { return false }
-            laid[slot] = entry
+            guard slot < slots.count else { return false }
+            slots[slot] = entry
             next = slot + 1
             count += 1
         }
-        slots = laid
+        storage = laid
         self.homes = homes
         used = count
         return true
+    }
+
+    /// Gives this table slots of its own before it changes them.
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
     /// The first slot of a key: keys are hashes, so their high bits scaled to the number of
