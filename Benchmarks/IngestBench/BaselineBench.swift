@@ -39,12 +39,13 @@ extension IngestBench {
         table.append(("latency p99, this / baseline (median of the rounds' ratios, min–max)", spread(p99Ratios, unit: ""), "≤ 1 within noise"))
     }
 
-    private static func median(_ values: [Double]) -> Double {
+    static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    private static func spread(_ values: [Double], unit: String) -> String {
+    /// "median (min–max)", with the unit after the median.
+    static func spread(_ values: [Double], unit: String) -> String {
         "\(format(median(values)))\(unit.isEmpty ? "" : " " + unit) (\(format(values.min() ?? 0))–\(format(values.max() ?? 0)))"
     }
 }
