@@ -1,5 +1,5 @@
-/// A multimap from shingle keys to the articles (their ordinals) that selected them: one array
-/// of 64-bit slots, 8 bytes per posting, kept in key order.
+/// A multimap from shingle keys to the articles (their ordinals) that selected them: one block
+/// of 64-bit slots (``PostingSlots``), 8 bytes per posting, kept in key order.
 ///
 /// Ordered linear probing (Amble and Knuth, 1974): a key's first slot, its home, grows with the
 /// key, and the postings are kept sorted by key with no wrap-around (a margin past the last home
@@ -13,7 +13,8 @@
 /// ordinals are live, dead postings are skipped on lookup, taken over by insertions that reach
 /// them, and dropped when the table is rebuilt. A key already held by more than `cap` live
 /// articles (a stock phrase) gets no more postings: the newest replaces its oldest, so the key
-/// stays marked as stock while it keeps appearing, and no cluster grows without bound.
+/// stays marked as stock while it keeps appearing, and no cluster grows without bound. An
+/// article posts a key once, however often it selected it.
 struct PostingTable: Sendable {
     private static let empty: UInt64 = 0
     /// Rebuilt when more than this share of the homes' slots is in use (live or dead)…
@@ -90,23 +91,20 @@ struct PostingTable: Sendable {
     /// its cluster move back a slot, down to their homes.
     mutating func remove(key: UInt32, ordinal: UInt32) {
         makeUnique()
+        let slots = storage.buffer
+        var slot = firstSlot(of: key, in: self.slots)
         let entry = UInt64(key) << 32 | UInt64(ordinal)
-        let homes = homes, slots = storage.buffer
-        let removed = { () -> Bool in
-            var slot = Self.firstSlot(of: key, in: UnsafeBufferPointer(slots), homes: homes)
-            while slot < slots.count, slots[slot] != Self.empty, Self.key(of: slots[slot]) == key, slots[slot] != entry {
-                slot += 1
-            }
-            guard slot < slots.count, slots[slot] == entry else { return false }
-            var next = slot + 1
-            while next < slots.count, slots[next] != Self.empty, Self.home(of: Self.key(of: slots[next]), homes: homes) < next {
-                slots[next - 1] = slots[next]
-                next += 1
-            }
-            slots[next - 1] = Self.empty
-            return true
-        }()
-        if removed { used -= 1 }
+        while slot < slots.count, slots[slot] != Self.empty, Self.key(of: slots[slot]) == key, slots[slot] != entry {
+            slot += 1
+        }
+        guard slot < slots.count, slots[slot] == entry else { return }
+        var next = slot + 1
+        while next < slots.count, slots[next] != Self.empty, home(of: Self.key(of: slots[next])) < next {
+            slots[next - 1] = slots[next]
+            next += 1
+        }
+        slots[next - 1] = Self.empty
+        used -= 1
     }
 
     /// Sizes the table for `postings` live postings at once (loading a checkpoint).
@@ -229,9 +227,8 @@ struct PostingTable: Sendable {
 
     /// Lays the live postings out again for `live` of them at the rebuilt load, in place (see
     /// ``compact(homes:isLive:)`` and ``spread(homes:)``), or into fresh slots when a cluster is
-    /// too long for that. The
-    /// slots are read in order, which is key order, so each posting goes to its home or just
-    /// after the one before it: one pass, no walks.
+    /// too long for that. The slots are read in order, which is key order, so each posting goes
+    /// to its home or just after the one before it: no walks.
     private mutating func rebuild(isLive: LiveOrdinals, live: Int? = nil) {
         makeUnique()
         let liveCount = slots.reduce(0) { $1 != Self.empty && isLive.contains(Self.ordinal(of: $1)) ? $0 + 1 : $0 }
