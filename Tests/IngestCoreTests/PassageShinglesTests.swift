@@ -11,19 +11,19 @@ import Testing
         let width = PassageShingles.shingleWords
         guard words.count >= width else { return ([], []) }
         func value(_ run: ArraySlice<UInt8>) -> UInt64 { run.reduce(0) { $0 << 8 | UInt64($1) } }
-        let hashes = (0...(words.count - width)).map { MinHashSketch.mix(value(words[$0..<$0 + width])) }
-        let window = min(window, hashes.count)
+        let keys = (0...(words.count - width)).map { PassageShingles.key(ofShingle: value(words[$0..<$0 + width])) }
+        let window = min(window, keys.count)
         let sampled = PassageShingles.sampledWords(window: window)
         let runHashes = (0...(words.count - sampled)).map { MinHashSketch.mix(value(words[$0..<$0 + sampled])) }
         var anchors: [Int32] = []
-        for start in 0...(hashes.count - window) {
+        for start in 0...(keys.count - window) {
             let runs = start..<start + window + width - sampled
             let best = runs.reversed().min { runHashes[$0] < runHashes[$1] }!
             let selected = start + (best - start) % window
             #expect(selected + width >= best + sampled, "the shingle selected holds the run")
             if anchors.last != Int32(selected) { anchors.append(Int32(selected)) }
         }
-        return (hashes.map(PassageShingles.key(ofHash:)), anchors)
+        return (keys, anchors)
     }
 
     /// Word bytes from a small alphabet repeat shingles, and so tie hashes; a large one does not.

@@ -76,18 +76,13 @@ public struct PassageShingles: Sendable, Equatable {
         return UnsafeRawPointer(words.baseAddress! + start).loadUnaligned(as: UInt64.self).bigEndian
     }
 
-    /// The key a shingle is indexed under: the low 32 bits of its hash, never 0 or all ones (the
-    /// table's empty and removed marks). Winnowing ranks shingles by the whole hash, which its
-    /// high bits decide: selected shingles have small high bits, but their low bits stay uniform,
-    /// and the table places keys by them.
+    /// The key a shingle is indexed under: the high 32 bits of its value times an odd constant
+    /// (multiply-shift hashing, which every word's byte reaches), never 0 or all ones (the
+    /// table's empty and removed marks). The sampling ranks runs by another hash, so the
+    /// selected shingles' keys stay uniform, and the table places keys by their high bits.
     @inline(__always)
     static func key(ofShingle value: UInt64) -> UInt32 {
-        key(ofHash: MinHashSketch.mix(value))
-    }
-
-    @inline(__always)
-    static func key(ofHash hash: UInt64) -> UInt32 {
-        min(max(UInt32(truncatingIfNeeded: hash), 1), .max - 1)
+        min(max(UInt32(truncatingIfNeeded: (value &* 0x9E37_79B9_7F4A_7C15) >> 32), 1), .max - 1)
     }
 
     /// Words per sampled run (see ``sampled(_:window:)``) for windows of `window` shingles: three,
