@@ -231,18 +231,29 @@ struct PostingTable: Sendable {
     /// to its home or just after the one before it: no walks.
     private mutating func rebuild(isLive: LiveOrdinals, live: Int? = nil) {
         makeUnique()
+        // While the index fills up no posting is dead, and the table grows: it is spread without
+        // counting its live postings first, unless a dead one turns up.
+        if live == nil, Double(used) > Double(homes) * Self.grownLoad,
+           spread(homes: Self.size(for: used, load: Self.grownRebuiltLoad), isLive: isLive) {
+            return
+        }
         let liveCount = slots.reduce(0) { $1 != Self.empty && isLive.contains(Self.ordinal(of: $1)) ? $0 + 1 : $0 }
         let load = live == nil && Double(liveCount) > Double(homes) * Self.grownLoad ? Self.grownRebuiltLoad : Self.rebuiltLoad
-        let size = max(1024, Int(Double((live ?? liveCount) + 1) / load))
+        let size = Self.size(for: live ?? liveCount, load: load)
         if size <= homes {
             compact(homes: size, isLive: isLive)
             return
         }
         // The dead postings are dropped first, for the rest to move up.
         if liveCount != used { compact(homes: homes, isLive: isLive) }
-        if !spread(homes: size) {
+        if !spread(homes: size, isLive: isLive) {
             while !layOut(homes: size, isLive: isLive) { margin *= 2 }
         }
+    }
+
+    /// Homes for `postings` at `load`.
+    private static func size(for postings: Int, load: Double) -> Int {
+        max(1024, Int(Double(postings + 1) / load))
     }
 
     /// Lays the live postings out again for as many homes or fewer, in place: a posting's home
@@ -271,19 +282,21 @@ struct PostingTable: Sendable {
         used = count
     }
 
-    /// Lays the postings out again for more homes, in place; none may be dead. Every home moves
+    /// Lays the postings out again for more homes, in place, when none is dead. Every home moves
     /// up or stays, so every posting does. Where each lands is found first, in key order, as its
     /// distance past its new home (a byte each); then the block grows, and the postings are moved
     /// from the last to the first, each onto slots already read. False, with nothing changed, if
-    /// a posting would land more than 255 slots past its home or past the margin.
-    private mutating func spread(homes newHomes: Int) -> Bool {
+    /// a posting is dead, or would land more than 255 slots past its home or past the margin.
+    private mutating func spread(homes newHomes: Int, isLive: LiveOrdinals) -> Bool {
+        guard newHomes > homes else { return false }
         let old = slots
         let distances = [UInt8](unsafeUninitializedCapacity: used) { distances, initialized in
             var next = 0
             for entry in old where entry != Self.empty {
                 let home = Self.home(of: Self.key(of: entry), homes: newHomes)
                 let target = max(next, home)
-                guard target - home <= Int(UInt8.max), target < newHomes + margin, initialized < used else { return }
+                guard isLive.contains(Self.ordinal(of: entry)), target - home <= Int(UInt8.max), target < newHomes + margin,
+                      initialized < used else { return }
                 distances[initialized] = UInt8(target - home)
                 initialized += 1
                 next = target + 1
