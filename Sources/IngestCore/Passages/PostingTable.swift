@@ -312,6 +312,7 @@ struct PostingTable: Sendable {
             let entry = slots[slot]
             index -= 1
             let target = Self.home(of: Self.key(of: entry), homes: newHomes) + Int(distances[index])
+            precondition(target >= slot, "a posting table spread in place moves postings up")
             // The gaps are a slot or two: a loop costs less than a call.
             while written > target + 1 {
                 written -= 1
