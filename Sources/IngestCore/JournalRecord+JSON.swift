@@ -72,7 +72,11 @@ struct JSONObjectWriter {
         buffer.append(UInt8(ascii: "["))
         for (index, near) in list.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            buffer.append(contentsOf: "{\"seq\":\(near.seq),\"similarity\":\(JSONObjectFormat.threeDecimals(near.similarity))}".utf8)
+            literal("{\"seq\":")
+            buffer.appendDecimal(near.seq)
+            literal(",\"similarity\":")
+            buffer.append(contentsOf: JSONObjectFormat.threeDecimals(near.similarity).utf8)
+            literal("}")
         }
         buffer.append(UInt8(ascii: "]"))
     }
