@@ -1,8 +1,19 @@
-import IngestCore
+@testable import IngestCore
 import IngestTestSupport
 import Testing
 
 @Suite struct PassageIndexTests {
+    /// `reused_words` counts a word once however many passages hold it (a source's two
+    /// alignments may overlap in the new article), and counts adjoining passages in full.
+    @Test func wordsInOverlappingPassagesAreCountedOnce() {
+        let passages = [
+            SharedPassage(seq: 1, at: 20..<40, from: 0..<20), SharedPassage(seq: 2, at: 0..<12, from: 5..<17),
+            SharedPassage(seq: 1, at: 30..<50, from: 60..<80), SharedPassage(seq: 3, at: 50..<62, from: 0..<12),
+        ]
+        #expect(PassageIndex.wordsCovered(by: passages) == 12 + 30 + 12)
+        #expect(PassageIndex.wordsCovered(by: []) == 0)
+    }
+
     /// The canonical words of a seed (title and body) and its shingles.
     static func seed(_ index: Int) throws -> (words: [Substring], shingles: PassageShingles) {
         guard case .success(let article) = ArticleParser.parse(Seeds.bytes(index), fileName: Seeds.names[index]) else {

@@ -68,49 +68,73 @@ extension PassageIndex {
                 }
             }
         }
-        var owner = credit.owner
-        for (candidate, source) in aligned.enumerated() {
-            for alignment in source.alignments {
-                for position in alignment.at where owner[position] < 0 { owner[position] = Int32(candidate) }
-            }
-        }
+        credit.claimBridged(aligned.map(\.alignments))
         var passages: [SharedPassage] = []
-        for (candidate, source) in aligned.enumerated() {
-            for alignment in source.alignments {
-                for part in Self.parts(of: alignment.at, ownedBy: Int32(candidate), in: owner) where part.count >= settings.minimumWords {
-                    passages.append(SharedPassage(seq: source.seq, at: part, from: alignment.from(part)))
+        credit.owner.withUnsafeBufferPointer { owner in
+            for (candidate, source) in aligned.enumerated() {
+                for alignment in source.alignments {
+                    for part in Self.parts(of: alignment.at, ownedBy: Int32(candidate), in: owner)
+                    where part.count >= settings.minimumWords {
+                        passages.append(SharedPassage(seq: source.seq, at: part, from: alignment.from(part)))
+                    }
                 }
             }
         }
-        var inPassages = [Bool](repeating: false, count: article.words.count)
-        for passage in passages { for position in passage.at { inPassages[position] = true } }
         return PassageReuse(passages: Self.listed(passages, limit: settings.reportLimit),
-                            reusedWords: inPassages.lazy.filter { $0 }.count)
+                            reusedWords: Self.wordsCovered(by: passages))
+    }
+
+    /// How many words lie in any of the passages.
+    static func wordsCovered(by passages: [SharedPassage]) -> Int {
+        var covered = 0, end = 0
+        for range in passages.map(\.at).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            covered += max(0, range.upperBound - max(range.lowerBound, end))
+            end = max(end, range.upperBound)
+        }
+        return covered
     }
 
     /// Which candidate each word of the new article is credited with so far, verbatim, and
-    /// which words any candidate's alignment covers.
+    /// which words any candidate's alignment covers. Each is asked of every word of the article
+    /// once or more per candidate, so the loops run over the arrays' buffers.
     struct Credit {
-        /// The candidate credited with each word verbatim, or -1.
+        /// The candidate credited with each word verbatim (then across a difference, once
+        /// ``claimBridged(_:)`` has run), or -1.
         private(set) var owner: [Int32]
-        private var aligned: [Bool]
-        /// Per word: 0 not yet asked, 1 some shingle over it may be part of a passage, 2 none.
-        private var claimable: [UInt8]
+        /// Per word: ``alignedMark`` once a candidate's alignment covers it; ``claimableMark`` or
+        /// ``unclaimableMark`` once it is known whether a shingle over it may be part of a passage.
+        private var marks: [UInt8]
+        private static let alignedMark: UInt8 = 1, claimableMark: UInt8 = 2, unclaimableMark: UInt8 = 4
 
         init(words: Int) {
             owner = [Int32](repeating: -1, count: words)
-            aligned = [Bool](repeating: false, count: words)
-            claimable = [UInt8](repeating: 0, count: words)
+            marks = [UInt8](repeating: 0, count: words)
         }
 
         /// Credits the words of the verbatim pieces (of at least `minimum` words) that no
         /// earlier candidate has to `candidate`, and notes the words its alignments cover.
         mutating func claimVerbatim(_ alignments: [Alignment], by candidate: Int32, minimum: Int) {
-            for alignment in alignments {
-                for segment in alignment.segments where segment.isExact && segment.at.count >= minimum {
-                    for position in segment.at where owner[position] < 0 { owner[position] = candidate }
+            owner.withUnsafeMutableBufferPointer { owner in
+                marks.withUnsafeMutableBufferPointer { marks in
+                    for alignment in alignments {
+                        for segment in alignment.segments where segment.isExact && segment.at.count >= minimum {
+                            for position in segment.at where owner[position] < 0 { owner[position] = candidate }
+                        }
+                        for position in alignment.at { marks[position] |= Self.alignedMark }
+                    }
                 }
-                for position in alignment.at { aligned[position] = true }
+            }
+        }
+
+        /// Credits the words no candidate has verbatim to the oldest candidate whose alignments
+        /// cover them (across a difference); `alignments` are the candidates', oldest first.
+        mutating func claimBridged(_ alignments: [[Alignment]]) {
+            owner.withUnsafeMutableBufferPointer { owner in
+                for (candidate, candidateAlignments) in alignments.enumerated() {
+                    for alignment in candidateAlignments {
+                        for position in alignment.at where owner[position] < 0 { owner[position] = Int32(candidate) }
+                    }
+                }
             }
         }
 
@@ -119,21 +143,26 @@ extension PassageIndex {
         /// earlier candidate covers (it could be the later one's across a difference) or lies
         /// under a shingle that is not a stock phrase (it could be the later one's verbatim).
         mutating func leavesRoom(minimum: Int, map: AnchorMap) -> Bool {
-            var run = 0
-            for position in owner.indices {
-                let open = owner[position] < 0 && (!aligned[position] || isClaimable(position, map: map))
-                run = open ? run + 1 : 0
-                if run >= minimum { return true }
+            owner.withUnsafeBufferPointer { owner in
+                marks.withUnsafeMutableBufferPointer { marks in
+                    var run = 0
+                    for position in owner.indices {
+                        let open = owner[position] < 0
+                            && (marks[position] & Self.alignedMark == 0 || Self.isClaimable(position, map: map, marks: marks))
+                        run = open ? run + 1 : 0
+                        if run >= minimum { return true }
+                    }
+                    return false
+                }
             }
-            return false
         }
 
-        private mutating func isClaimable(_ position: Int, map: AnchorMap) -> Bool {
-            if claimable[position] == 0 {
+        private static func isClaimable(_ position: Int, map: AnchorMap, marks: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+            if marks[position] & (claimableMark | unclaimableMark) == 0 {
                 let shingles = max(0, position - PassageShingles.shingleWords + 1)...min(position, map.shingleCount - 1)
-                claimable[position] = shingles.contains { map.isUsable(at: $0) } ? 1 : 2
+                marks[position] |= shingles.contains { map.isUsable(at: $0) } ? claimableMark : unclaimableMark
             }
-            return claimable[position] == 1
+            return marks[position] & claimableMark != 0
         }
     }
 
@@ -326,7 +355,7 @@ extension PassageIndex {
     }
 
     /// The parts of `range` credited to `candidate`, in order.
-    private static func parts(of range: Range<Int>, ownedBy candidate: Int32, in owner: [Int32]) -> [Range<Int>] {
+    private static func parts(of range: Range<Int>, ownedBy candidate: Int32, in owner: UnsafeBufferPointer<Int32>) -> [Range<Int>] {
         var parts: [Range<Int>] = []
         var start: Int?
         for position in range {

@@ -30,6 +30,8 @@ public struct PassageIndex: Sendable {
     private(set) var stockKeys = KeySet()
     /// What ``PostingTable/touch(_:)`` returns, kept so its loads are made.
     private var touched: UInt64 = 0
+    /// The postings the last article's walks found, kept for its capacity (see ``post(_:seq:findingCandidates:)``).
+    private var found: [UInt32] = []
 
     struct Span: Sendable {
         var seq: UInt64
@@ -100,44 +102,71 @@ public struct PassageIndex: Sendable {
         spans.append(Span(seq: seq, start: words.count, count: article.words.count))
         words += article.words
         let cap = settings.maximumSources, live = liveOrdinals
-        var candidates: [UInt32] = [], stock: [UInt32] = []
+        // The walks' postings go into a buffer kept between articles: a few hundred of them, which
+        // a fresh array would reach by growing five or six times.
+        var candidates = takeFound()
+        defer { found = candidates }
+        var stock: [UInt32] = []
         touched ^= table.touch(article.keys)
         // A stock phrase stays one: its postings would find no candidate and mark nothing.
         for key in article.keys where !stockKeys.contains(key) {
             // The walk appends the key's postings to the candidates; a stock phrase's are taken off again.
             let kept = candidates.count
-            // A key the article selected before finds its own posting, and what it found then.
-            guard let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &candidates) else {
-                candidates.removeSubrange(kept...)
-                continue
+            var keepsFound = false
+            // nil: a key the article selected before finds its own posting, and what it found then.
+            if let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &candidates) {
+                if before >= cap { stock.append(key) }
+                keepsFound = findingCandidates && before <= cap
             }
-            if before >= cap { stock.append(key) }
-            if !findingCandidates || before > cap { candidates.removeSubrange(kept...) }
+            if !keepsFound, candidates.count > kept { candidates.removeSubrange(kept...) }
         }
         return (oldestFirst(distinct: candidates), stock)
     }
 
+    /// The buffer of ``found``, emptied, leaving an empty array in its place (so that it is not
+    /// shared while the walks append to it). One that a page of thousands of keys grew is let go.
+    private mutating func takeFound() -> [UInt32] {
+        var taken: [UInt32] = []
+        swap(&taken, &found)
+        taken.removeAll(keepingCapacity: taken.capacity <= Self.keptFoundCapacity)
+        return taken
+    }
+
+    /// The most postings ``found`` keeps room for between articles: 64 KiB.
+    private static let keptFoundCapacity = 16_384
+
     /// The distinct ordinals among `ordinals`, oldest first. Each earlier article comes once per
     /// key it shares, so there are many repeats and few distinct ones: they are set apart with
-    /// a small table first, and only those are sorted.
+    /// a small table first, and only those are sorted. The table is sized for a few distinct
+    /// ones at first, and for all of `ordinals` if there are more.
     private func oldestFirst(distinct ordinals: [UInt32]) -> [UInt32] {
         guard ordinals.count > 1 else { return ordinals }
         var size = 16
         while size < ordinals.count * 2 { size *= 2 }
-        // Ages (ordinal - firstOrdinal) are below the horizon, so age + 1 is never 0 (empty).
+        let ages = Self.distinctAges(ordinals, first: firstOrdinal, tableSize: min(size, 64))
+            ?? Self.distinctAges(ordinals, first: firstOrdinal, tableSize: size)!
+        return ages.sorted().map { $0 &+ firstOrdinal }
+    }
+
+    /// The distinct `ordinal - first` among `ordinals`, in the order found; nil if more than
+    /// half of `tableSize` (a power of two).
+    private static func distinctAges(_ ordinals: [UInt32], first: UInt32, tableSize size: Int) -> [UInt32]? {
         var seen = [UInt32](repeating: 0, count: size)
         var ages: [UInt32] = []
-        let first = firstOrdinal
-        for ordinal in ordinals {
-            let tag = (ordinal &- first) &+ 1
-            var slot = Int(truncatingIfNeeded: (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15) >> 40) & (size - 1)
-            while seen[slot] != 0 && seen[slot] != tag { slot = (slot + 1) & (size - 1) }
-            if seen[slot] == 0 {
+        let complete = seen.withUnsafeMutableBufferPointer { seen in
+            for ordinal in ordinals {
+                // Ages are below the horizon, so age + 1 is never 0 (empty).
+                let tag = (ordinal &- first) &+ 1
+                var slot = Int(truncatingIfNeeded: (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15) >> 40) & (size - 1)
+                while seen[slot] != 0 && seen[slot] != tag { slot = (slot + 1) & (size - 1) }
+                guard seen[slot] == 0 else { continue }
+                guard ages.count * 2 < size else { return false }
                 seen[slot] = tag
                 ages.append(tag &- 1)
             }
+            return true
         }
-        return ages.sorted().map { $0 &+ first }
+        return complete ? ages : nil
     }
 
     /// Marks the keys an insertion made stock phrases, and lets the oldest article go if the

@@ -70,7 +70,8 @@ struct PostingTable: Sendable {
         let entry = UInt64(key) << 32 | UInt64(ordinal)
         let foundBefore = found.count
         while true {
-            found.removeSubrange(foundBefore...)
+            // Nearly always empty: a call for nothing costs more than the test.
+            if found.count > foundBefore { found.removeSubrange(foundBefore...) }
             let placed = Self.place(entry, cap: cap, isLive: isLive, found: &found, in: storage.buffer, homes: homes)
             switch placed {
             case .posted(let live, let tookEmptySlot):
