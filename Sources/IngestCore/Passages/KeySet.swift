@@ -27,6 +27,32 @@ struct KeySet: Sendable {
         return false
     }
 
+    /// Whether each of `keys` is not in the set, asked of all of them in one loop over the
+    /// set's buffers (an article's every shingle, when it is aligned).
+    func lacks(_ keys: [UInt32]) -> [Bool] {
+        filter.withUnsafeBufferPointer { filter in
+            slots.withUnsafeBufferPointer { slots in
+                let bits = filter.count * 64, mask = slots.count - 1
+                return [Bool](unsafeUninitializedCapacity: keys.count) { lacks, initialized in
+                    for (index, key) in keys.enumerated() {
+                        let bit = Self.filterBit(key, bits: bits)
+                        var lacking = filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0
+                        if !lacking {
+                            var slot = Self.home(key) & mask
+                            lacking = true
+                            while slots[slot] != 0 {
+                                if slots[slot] == key { lacking = false; break }
+                                slot = (slot + 1) & mask
+                            }
+                        }
+                        lacks[index] = lacking
+                    }
+                    initialized = keys.count
+                }
+            }
+        }
+    }
+
     /// Adds `key`; whether it was not in the set before.
     @discardableResult
     mutating func insert(_ key: UInt32) -> Bool {

@@ -25,20 +25,34 @@ extension PassageIndex {
         /// an end is counted from the piece's own end on that side), or the nearest piece inside
         /// the range where an end falls in a gap.
         func from(_ range: Range<Int>) -> Range<Int> {
-            let pieces = segments.filter(\.isExact) + segments.filter { !$0.isExact }
             let lower: Int
-            if let piece = pieces.first(where: { $0.at.contains(range.lowerBound) }) {
+            if let piece = piece(where: { $0.at.contains(range.lowerBound) }) {
                 lower = piece.from.lowerBound + min(range.lowerBound - piece.at.lowerBound, piece.from.count)
             } else {
-                lower = pieces.filter { $0.at.lowerBound > range.lowerBound }.min { $0.at.lowerBound < $1.at.lowerBound }?.from.lowerBound ?? 0
+                lower = piece(where: { $0.at.lowerBound > range.lowerBound },
+                              better: { $0.at.lowerBound < $1.at.lowerBound })?.from.lowerBound ?? 0
             }
             let upper: Int
-            if let piece = pieces.first(where: { $0.at.contains(range.upperBound - 1) }) {
+            if let piece = piece(where: { $0.at.contains(range.upperBound - 1) }) {
                 upper = piece.from.upperBound - min(piece.at.upperBound - range.upperBound, piece.from.count)
             } else {
-                upper = pieces.filter { $0.at.upperBound < range.upperBound }.max { $0.at.upperBound < $1.at.upperBound }?.from.upperBound ?? lower
+                upper = piece(where: { $0.at.upperBound < range.upperBound },
+                              better: { $0.at.upperBound > $1.at.upperBound })?.from.upperBound ?? lower
             }
             return lower..<max(lower, upper)
+        }
+
+        /// The first of the segments that `matches`, verbatim ones before extended ones; with
+        /// `better`, the first of those no other is better than.
+        private func piece(where matches: (Segment) -> Bool,
+                           better: (Segment, Segment) -> Bool = { _, _ in false }) -> Segment? {
+            var best: Segment?
+            for exact in [true, false] {
+                for segment in segments where segment.isExact == exact && matches(segment) {
+                    if best.map({ better(segment, $0) }) ?? true { best = segment }
+                }
+            }
+            return best
         }
     }
 
@@ -73,8 +87,8 @@ extension PassageIndex {
         credit.owner.withUnsafeBufferPointer { owner in
             for (candidate, source) in aligned.enumerated() {
                 for alignment in source.alignments {
-                    for part in Self.parts(of: alignment.at, ownedBy: Int32(candidate), in: owner)
-                    where part.count >= settings.minimumWords {
+                    Self.forEachPart(of: alignment.at, ownedBy: Int32(candidate), in: owner) { part in
+                        guard part.count >= settings.minimumWords else { return }
                         passages.append(SharedPassage(seq: source.seq, at: part, from: alignment.from(part)))
                     }
                 }
@@ -186,7 +200,7 @@ extension PassageIndex {
     /// The earlier article's shingles are looked up among the new article's anchors (see
     /// ``AnchorMap``), in order. A shared anchor is a seed: it is extended over the shared
     /// shingles on both sides that are not stock phrases (the verbatim run), then word by word
-    /// across differences (see ``extended(_:_:_:skips:)``). The scan resumes where the verbatim run
+    /// across differences (see ``extend(_:_:_:skips:into:)``). The scan resumes where the verbatim run
     /// ends, so a long copy costs one lookup, not one per word.
     static func alignments(
         of article: AnchorMap, words: UnsafeBufferPointer<UInt8>, with earlier: UnsafeBufferPointer<UInt8>,
@@ -194,12 +208,16 @@ extension PassageIndex {
     ) -> [Alignment] {
         let width = PassageShingles.shingleWords
         guard earlier.count >= width, words.count >= width else { return [] }
+        // Room for a few: a candidate shares at least one anchor, and growing from empty allocates
+        // at each of the first doublings.
         var pieces: [Segment] = []
+        pieces.reserveCapacity(8)
         // Seeds found so far whose diagonal may still hold the scan's position: their verbatim
         // run, and how far the words stay identical on the diagonal (past stock phrases). A
         // later seed inside the verbatim run is the same run; one past it but inside the
         // identical words adds its own verbatim run, and the first seed's extension is its.
         var runs: [(diagonal: Int, verbatim: Range<Int>, identical: Range<Int>)] = []
+        runs.reserveCapacity(4)
         var start = 0
         while start + width <= earlier.count {
             let hits = article.positions(of: PassageShingles.shingle(at: start, in: earlier))
@@ -221,9 +239,7 @@ extension PassageIndex {
                         if let onDiagonal {
                             identical = runs[onDiagonal].identical
                         } else {
-                            let extensions = extended(seed, words, earlier, skips: skips)
-                            pieces += extensions.pieces
-                            identical = seed.from.lowerBound..<extensions.identicalEnd
+                            identical = seed.from.lowerBound..<extend(seed, words, earlier, skips: skips, into: &pieces)
                         }
                         runs.append((start - position, seed.from, identical))
                         reached = min(reached, seed.from.upperBound)
@@ -234,8 +250,8 @@ extension PassageIndex {
             start = resume
         }
         guard !pieces.isEmpty else { return [] }
-        return joined(pieces.sorted { ($0.at.lowerBound, $0.from.lowerBound) < ($1.at.lowerBound, $1.from.lowerBound) },
-                      settings: settings)
+        pieces.sort { ($0.at.lowerBound, $0.from.lowerBound) < ($1.at.lowerBound, $1.from.lowerBound) }
+        return joined(pieces, settings: settings)
     }
 
     /// The shared shingles around a seed (the new article's `position`, the earlier article's
@@ -272,13 +288,12 @@ extension PassageIndex {
         } }
     }
 
-    /// What extends a verbatim run to the left and to the right: words the two articles have in
-    /// the same order, across differences (`skips`, see ``skips(bridging:)``) that are followed
-    /// by ``resumedWords`` identical words. Also where the words after the run stop being
-    /// identical on its diagonal (in the earlier article).
-    static func extended(_ seed: Segment, _ article: UnsafeBufferPointer<UInt8>, _ earlier: UnsafeBufferPointer<UInt8>,
-                         skips: [(Int, Int)]) -> (pieces: [Segment], identicalEnd: Int) {
-        var pieces: [Segment] = []
+    /// Appends to `pieces` what extends a verbatim run to the right and to the left: words the
+    /// two articles have in the same order, across differences (`skips`, see
+    /// ``skips(bridging:)``) that are followed by ``resumedWords`` identical words. Returns where
+    /// the words after the run stop being identical on its diagonal (in the earlier article).
+    static func extend(_ seed: Segment, _ article: UnsafeBufferPointer<UInt8>, _ earlier: UnsafeBufferPointer<UInt8>,
+                       skips: [(Int, Int)], into pieces: inout [Segment]) -> Int {
         let right = reach(article, earlier, from: (seed.at.upperBound, seed.from.upperBound), step: 1, skips: skips)
         if right.reached.0 > seed.at.upperBound {
             pieces.append(Segment(at: seed.at.upperBound..<right.reached.0, from: seed.from.upperBound..<right.reached.1,
@@ -289,7 +304,7 @@ extension PassageIndex {
             pieces.append(Segment(at: left.reached.0 + 1..<seed.at.lowerBound, from: left.reached.1 + 1..<seed.from.lowerBound,
                                   isExact: false))
         }
-        return (pieces, right.identical.1)
+        return right.identical.1
     }
 
     /// Walks both word arrays from `start` in direction `step` while they agree, bridging small
@@ -354,20 +369,19 @@ extension PassageIndex {
         return alignments.filter { $0.at.count >= settings.minimumWords }
     }
 
-    /// The parts of `range` credited to `candidate`, in order.
-    private static func parts(of range: Range<Int>, ownedBy candidate: Int32, in owner: UnsafeBufferPointer<Int32>) -> [Range<Int>] {
-        var parts: [Range<Int>] = []
+    /// Calls `body` with each part of `range` credited to `candidate`, in order.
+    private static func forEachPart(of range: Range<Int>, ownedBy candidate: Int32, in owner: UnsafeBufferPointer<Int32>,
+                                    _ body: (Range<Int>) -> Void) {
         var start: Int?
         for position in range {
             if owner[position] != candidate {
-                if let open = start { parts.append(open..<position) }
+                if let open = start { body(open..<position) }
                 start = nil
             } else if start == nil {
                 start = position
             }
         }
-        if let open = start { parts.append(open..<range.upperBound) }
-        return parts
+        if let open = start { body(open..<range.upperBound) }
     }
 }
 
@@ -414,19 +428,14 @@ struct AnchorMap {
         mask = capacity - 1
         filter = [UInt64](repeating: 0, count: capacity / 4)
         filterMask = capacity * 16 - 1
-        usable = Self.notStock(article.shingleKeys, stock: stock)
+        // Asked of every shingle at once: the questions do not depend on each other, so the
+        // processor has many in flight, where asking as the alignment goes waits for each answer.
+        usable = stock.lacks(article.shingleKeys)
         article.words.withUnsafeBufferPointer { words in
             for anchor in article.anchors where usable[Int(anchor)] {
                 add(PassageShingles.shingle(at: Int(anchor), in: words), at: anchor)
             }
         }
-    }
-
-    /// Whether each of these shingle keys is not a stock phrase, asked of all at once: the
-    /// questions do not depend on each other, so the processor asks the set's filter many at a
-    /// time, where asking as the alignment goes waits for each answer in turn.
-    private static func notStock(_ keys: [UInt32], stock: KeySet) -> [Bool] {
-        keys.map { !stock.contains($0) }
     }
 
     /// Shingles in the article: one per word but the last seven.

@@ -37,6 +37,10 @@ struct PostingTable: Sendable {
     private var homes = 1024
     private var margin = minimumMargin
     private var used = 0
+    /// No posting's ordinal is older than this one: the first posted into the empty table, or the
+    /// first live one when dead postings were last dropped. While it is live, so is every
+    /// posting, and an insertion's shift looks for no dead one.
+    private var oldest: UInt32 = 0
 
     /// Bytes held by the slots.
     var byteCount: Int { storage.count * MemoryLayout<UInt64>.stride }
@@ -68,11 +72,13 @@ struct PostingTable: Sendable {
         makeUnique()
         if Double(used + 1) > Double(homes) * Self.maximumLoad { rebuild(isLive: isLive) }
         let entry = UInt64(key) << 32 | UInt64(ordinal)
+        if used == 0 { oldest = ordinal }
         let foundBefore = found.count
         while true {
             // Nearly always empty: a call for nothing costs more than the test.
             if found.count > foundBefore { found.removeSubrange(foundBefore...) }
-            let placed = Self.place(entry, cap: cap, isLive: isLive, found: &found, in: storage.buffer, homes: homes)
+            let placed = Self.place(entry, cap: cap, isLive: isLive, allLive: isLive.contains(oldest), found: &found,
+                                    in: storage.buffer, homes: homes)
             switch placed {
             case .posted(let live, let tookEmptySlot):
                 if tookEmptySlot { used += 1 }
@@ -168,13 +174,13 @@ struct PostingTable: Sendable {
     }
 
     /// One insertion (see ``insert(key:ordinal:cap:isLive:found:)``); nil if the shift would
-    /// run past the margin.
-    private static func place(_ entry: UInt64, cap: Int, isLive: LiveOrdinals, found: inout [UInt32],
+    /// run past the margin. With `allLive`, no posting in the table is dead.
+    private static func place(_ entry: UInt64, cap: Int, isLive: LiveOrdinals, allLive: Bool, found: inout [UInt32],
                               in slots: UnsafeMutableBufferPointer<UInt64>, homes: Int) -> Placement? {
         let key = key(of: entry)
-        var slot = firstSlot(of: key, in: UnsafeBufferPointer(slots), homes: homes)
+        let run = firstSlot(of: key, in: UnsafeBufferPointer(slots), homes: homes)
+        var slot = run
         var reusable: Int?
-        var oldest: (slot: Int, ordinal: UInt32)?
         var live = 0
         var alreadyPosted = false
         while slot < slots.count, slots[slot] != empty, Self.key(of: slots[slot]) == key {
@@ -186,31 +192,45 @@ struct PostingTable: Sendable {
             } else {
                 live += 1
                 found.append(ordinal)
-                if oldest.map({ isOlder(ordinal, than: $0.ordinal) }) ?? true { oldest = (slot, ordinal) }
             }
             slot += 1
         }
         if alreadyPosted {
             return .alreadyPosted
-        } else if live > cap, let oldest {
-            slots[oldest.slot] = entry
+        } else if live > cap {
+            // Only a key that is becoming a stock phrase gets here, so its oldest is looked for here.
+            slots[oldestLive(in: run..<slot, isLive: isLive, slots: slots)] = entry
             return .posted(live: live, tookEmptySlot: false)
         } else if let reusable {
             slots[reusable] = entry
             return .posted(live: live, tookEmptySlot: false)
         }
-        guard let tookEmptySlot = shiftCluster(from: slot, isLive: isLive, in: slots) else { return nil }
+        guard let tookEmptySlot = shiftCluster(from: slot, isLive: isLive, allLive: allLive, in: slots) else { return nil }
         slots[slot] = entry
         return .posted(live: live, tookEmptySlot: tookEmptySlot)
     }
 
+    /// The slot of the oldest live posting among `run` (which has one).
+    private static func oldestLive(in run: Range<Int>, isLive: LiveOrdinals, slots: UnsafeMutableBufferPointer<UInt64>) -> Int {
+        var oldest: (slot: Int, ordinal: UInt32)?
+        for slot in run where isLive.contains(ordinal(of: slots[slot])) {
+            let ordinal = ordinal(of: slots[slot])
+            if oldest.map({ isOlder(ordinal, than: $0.ordinal) }) ?? true { oldest = (slot, ordinal) }
+        }
+        return oldest!.slot
+    }
+
     /// Moves the postings from `slot` on one slot further, up to the first empty slot or dead
     /// posting, which is taken over; whether that was an empty slot, or nil if there is neither
-    /// before the end.
-    private static func shiftCluster(from slot: Int, isLive: LiveOrdinals,
+    /// before the end. With `allLive` there is no dead posting to look for.
+    private static func shiftCluster(from slot: Int, isLive: LiveOrdinals, allLive: Bool,
                                      in slots: UnsafeMutableBufferPointer<UInt64>) -> Bool? {
         var free = slot
-        while free < slots.count, slots[free] != empty, isLive.contains(ordinal(of: slots[free])) { free += 1 }
+        if allLive {
+            while free < slots.count, slots[free] != empty { free += 1 }
+        } else {
+            while free < slots.count, slots[free] != empty, isLive.contains(ordinal(of: slots[free])) { free += 1 }
+        }
         guard free < slots.count else { return nil }
         let wasEmpty = slots[free] == empty
         // One overlapping copy (a memmove) rather than a slot at a time.
@@ -281,6 +301,7 @@ struct PostingTable: Sendable {
         }
         homes = newHomes
         used = count
+        oldest = isLive.first
     }
 
     /// Lays the postings out again for more homes, in place, when none is dead. Every home moves
@@ -342,6 +363,7 @@ struct PostingTable: Sendable {
         storage = laid
         self.homes = homes
         used = count
+        oldest = isLive.first
         return true
     }
 
