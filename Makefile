@@ -8,7 +8,7 @@ APT_DEPS  := libsystemd-dev libxml2-dev pkg-config rsync jq strace unzip postgre
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN       := .build/debug/ingestd
 
-.PHONY: all deps build release run test test-root deb e2e bench clean
+.PHONY: all deps build release run test test-root deb e2e bench bench-instructions clean
 
 all: build
 
@@ -58,6 +58,23 @@ bench: deps $(BENCH_VENV)/bin/python $(if $(BASELINE),$(BASELINE_BIN))
 	$(SWIFT) build -c release --product IngestBench
 	.build/release/IngestBench --binary .build/release/ingestd --python $(BENCH_VENV)/bin/python \
 	  $(if $(BASELINE),--baseline $(BASELINE_BIN)) $(BENCH_ARGS)
+
+## Instructions executed in PassageIndex.add per file, counted by callgrind over the burst's
+## first PASSAGE_FILES files (its articles, then their second editions): within a few parts per
+## million from run to run, where timings on a busy machine move by a tenth. valgrind cannot read
+## the Swift debug info, so it runs a copy without it, on the articles written out beforehand.
+PASSAGE_FILES ?= 6000
+bench-instructions: deps
+	command -v valgrind >/dev/null || $(SUDO) apt-get install -y -qq valgrind
+	$(SWIFT) build -c release --product IngestBench
+	objcopy --strip-debug .build/release/IngestBench .build/release/IngestBench-nodebug
+	rm -rf .build/bench-articles
+	.build/release/IngestBench --write-articles-to .build/bench-articles
+	valgrind --tool=callgrind --callgrind-out-file=.build/callgrind.passages --toggle-collect='*PassageIndexV3add*' \
+	  .build/release/IngestBench-nodebug --sections passage-cost --files $(PASSAGE_FILES) \
+	  --corpus .build/bench-articles 2>&1 | grep -o 'Collected : [0-9]*' | \
+	  awk '{ printf "PassageIndex.add: %d instructions, %.0f per file (3 rounds of $(PASSAGE_FILES) files)\n", $$3, $$3 / (3 * $(PASSAGE_FILES)) }'
+	callgrind_annotate --inclusive=no .build/callgrind.passages | sed -n '/file:function/,$$p' | head -25
 
 ## The release binary of an earlier commit, built from its tree (git archive) apart from this one.
 .build-baseline/%/.build/release/ingestd:

@@ -30,6 +30,10 @@ struct IngestBench {
         var fleetRecords = 100_000
         /// Only write the burst's files to this directory (for profiling the daemon by hand).
         var writeFilesTo: String?
+        /// Only write the corpus's articles to this directory, named in their order, for
+        /// `--corpus` to read back as they are (`make bench-instructions`, under valgrind, which
+        /// cannot run the unzip that reads SaudiNewsNet).
+        var writeArticlesTo: String?
         /// Records in the journal `ingestd stats` reads.
         var statsRecords = 1_000_000
     }
@@ -43,6 +47,11 @@ struct IngestBench {
         progress("corpus: \(corpus.origin), median \(corpus.medianBytes) bytes")
         var table: [(String, String, String)] = []
 
+        if let directory = options.writeArticlesTo {
+            try writeFiles(corpus.articles, to: directory, names: { String(format: "%05d.txt", $0) })
+            progress("wrote \(corpus.articles.count) articles to \(directory)")
+            return
+        }
         let files = corpus.files(options.files)
         if let directory = options.writeFilesTo {
             try writeFiles(files, to: directory)
@@ -342,10 +351,11 @@ struct IngestBench {
         handle.write(Data(buffer))
     }
 
-    static func writeFiles(_ files: [[UInt8]], to directory: String) throws {
+    static func writeFiles(_ files: [[UInt8]], to directory: String,
+                           names: (Int) -> String = { "a\($0).txt" }) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (index, bytes) in files.enumerated() {
-            try Data(bytes).write(to: URL(fileURLWithPath: "\(directory)/a\(index).txt"))
+            try Data(bytes).write(to: URL(fileURLWithPath: "\(directory)/\(names(index))"))
         }
         sync()
     }
@@ -411,6 +421,7 @@ struct IngestBench {
             case "--latency-samples": options.latencySamples = Int(value) ?? options.latencySamples
             case "--index-articles": options.indexArticles = Int(value) ?? options.indexArticles
             case "--write-files-to": options.writeFilesTo = value
+            case "--write-articles-to": options.writeArticlesTo = value
             case "--fleet-records": options.fleetRecords = Int(value) ?? options.fleetRecords
             case "--stats-records": options.statsRecords = Int(value) ?? options.statsRecords
             case "--restart-records": options.restartRecords = value.split(separator: ",").compactMap { Int($0) }
