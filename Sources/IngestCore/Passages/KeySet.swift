@@ -16,15 +16,9 @@ struct KeySet: Sendable {
 
     @inline(__always)
     func contains(_ key: UInt32) -> Bool {
-        let bit = Self.filterBit(key, bits: filter.count * 64)
-        guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return false }
-        let mask = slots.count - 1
-        var slot = Self.home(key) & mask
-        while slots[slot] != 0 {
-            if slots[slot] == key { return true }
-            slot = (slot + 1) & mask
+        filter.withUnsafeBufferPointer { filter in
+            slots.withUnsafeBufferPointer { slots in Self.contains(key, filter: filter, slots: slots) }
         }
-        return false
     }
 
     /// Whether each of `keys` is not in the set, asked of all of them in one loop over the
@@ -32,25 +26,27 @@ struct KeySet: Sendable {
     func lacks(_ keys: [UInt32]) -> [Bool] {
         filter.withUnsafeBufferPointer { filter in
             slots.withUnsafeBufferPointer { slots in
-                let bits = filter.count * 64, mask = slots.count - 1
-                return [Bool](unsafeUninitializedCapacity: keys.count) { lacks, initialized in
-                    for (index, key) in keys.enumerated() {
-                        let bit = Self.filterBit(key, bits: bits)
-                        var lacking = filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0
-                        if !lacking {
-                            var slot = Self.home(key) & mask
-                            lacking = true
-                            while slots[slot] != 0 {
-                                if slots[slot] == key { lacking = false; break }
-                                slot = (slot + 1) & mask
-                            }
-                        }
-                        lacks[index] = lacking
-                    }
+                // Written in place: `map` costs about a third more here.
+                [Bool](unsafeUninitializedCapacity: keys.count) { lacks, initialized in
+                    for (index, key) in keys.enumerated() { lacks[index] = !Self.contains(key, filter: filter, slots: slots) }
                     initialized = keys.count
                 }
             }
         }
+    }
+
+    /// Whether `key` is in the set with these buffers: the filter's bit first, then the probe.
+    @inline(__always)
+    private static func contains(_ key: UInt32, filter: UnsafeBufferPointer<UInt64>, slots: UnsafeBufferPointer<UInt32>) -> Bool {
+        let bit = filterBit(key, bits: filter.count &* 64)
+        guard filter[bit &>> 6] & (1 &<< UInt64(bit & 63)) != 0 else { return false }
+        let mask = slots.count &- 1
+        var slot = home(key) & mask
+        while slots[slot] != 0 {
+            if slots[slot] == key { return true }
+            slot = (slot + 1) & mask
+        }
+        return false
     }
 
     /// Adds `key`; whether it was not in the set before.
