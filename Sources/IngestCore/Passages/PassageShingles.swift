@@ -38,8 +38,12 @@ public struct PassageShingles: Sendable, Equatable {
     /// The shingles of the canonical words with these hashes (``MinHashSketch/wordHashes(_:)``),
     /// with fingerprints for passages of at least `minimumWords` words.
     public init(wordHashes: UnsafeBufferPointer<UInt64>, minimumWords: Int) {
-        let words = wordHashes.prefix(Self.maximumWords).map(Self.wordByte)
-        self.init(words: words, minimumWords: minimumWords)
+        let count = min(wordHashes.count, Self.maximumWords)
+        let words = [UInt8](unsafeUninitializedCapacity: count) { words, initialized in
+            for index in 0..<count { words[index] = Self.wordByte(wordHashes[index]) }
+            initialized = count
+        }
+        self.init(sampling: words, minimumWords: minimumWords)
     }
 
     /// The same, from an array of word hashes.
@@ -49,8 +53,14 @@ public struct PassageShingles: Sendable, Equatable {
 
     /// The shingles of an article of which only the word bytes are known (from a checkpoint).
     public init(words: [UInt8], minimumWords: Int) {
-        self.words = Array(words.prefix(Self.maximumWords))
-        (keys, anchors, shingleKeys) = Self.sampled(self.words, window: Self.window(minimumWords: minimumWords))
+        self.init(sampling: words.count > Self.maximumWords ? Array(words.prefix(Self.maximumWords)) : words,
+                  minimumWords: minimumWords)
+    }
+
+    /// The shingles of `words`, at most ``maximumWords`` of them.
+    private init(sampling words: [UInt8], minimumWords: Int) {
+        self.words = words
+        (keys, anchors, shingleKeys) = Self.sampled(words, window: Self.window(minimumWords: minimumWords))
     }
 
     /// Equal words and keys (the anchors follow from the words).
@@ -102,59 +112,104 @@ public struct PassageShingles: Sendable, Equatable {
     /// Mod-sampling (Groot Koerkamp and Pibiri, WABI 2024), a variant of robust winnowing that
     /// selects fewer shingles with the same guarantee. Each window of `window` shingles spans
     /// `window + 7` words; of the runs of ``sampledWords(window:)`` words in it, the one with the
-    /// smallest hash (the rightmost on ties) is found, and the shingle selected is the one at its
-    /// offset in the window modulo `window`, which contains it. What a window selects depends on
-    /// its words alone, so two articles that share a window select the same shingle in it; and
-    /// as the window slides the selection only moves forward. For a 12-word minimum (windows of
-    /// 5 shingles, runs of 3 words) about 3 shingles in 11 are selected, where winnowing selects
-    /// 1 in 3: fewer postings to look up and store for the same passages found. With windows of 6
-    /// shingles or more (a minimum of 13 words or more) the sampled runs are whole shingles, and
-    /// this is winnowing.
+    /// smallest rank (see ``rank(ofRun:at:)``: its hash, the rightmost on ties) is found, and the
+    /// shingle selected is the one at its offset in the window modulo `window`, which contains
+    /// it. What a window selects depends on its words alone, so two articles that share a window
+    /// select the same shingle in it; and as the window slides the selection only moves forward.
+    /// For a 12-word minimum (windows of 5 shingles, runs of 3 words) about 3 shingles in 11 are
+    /// selected, where winnowing selects 1 in 3: fewer postings to look up and store for the same
+    /// passages found. With windows of 6 shingles or more (a minimum of 13 words or more) the
+    /// sampled runs are whole shingles, and this is winnowing.
     ///
     /// Returns the selected shingles' keys and positions, in ascending order of position, and the
     /// keys of all shingles by position.
     static func sampled(_ words: [UInt8], window: Int) -> (keys: [UInt32], anchors: [Int32], shingleKeys: [UInt32]) {
         guard words.count >= shingleWords else { return ([], [], []) }
+        precondition(words.count <= maximumWords, "runs are ranked with positions of 16 bits")
         let shingles = words.count - shingleWords + 1
         let width = min(window, shingles)
         let sampled = sampledWords(window: width)
-        // Sampled runs per window: `width` shingles hold this many runs of `sampled` words.
-        let span = width + shingleWords - sampled
-        var anchors: [Int32] = []
-        anchors.reserveCapacity(Int(Double(shingles) * density(window: width)) + 2)
-        var keys: [UInt32] = []
-        keys.reserveCapacity(anchors.capacity)
-        let shingleKeys = words.withUnsafeBufferPointer { words in
-            (0..<shingles).map { key(ofShingle: shingle(at: $0, in: words)) }
-        }
-        words.withUnsafeBufferPointer { words in
+        return words.withUnsafeBufferPointer { words in
             let runs = words.count - sampled + 1
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: runs) { runHashes in
-                for start in 0..<runs { runHashes[start] = MinHashSketch.mix(run(of: sampled, at: start, in: words)) }
-                // The window's minimum is kept as it slides, and looked for again only when
-                // the window leaves it behind.
-                var best = -1
-                for start in 0...(shingles - width) {
-                    let last = start + span - 1
-                    if best < start {
-                        best = start
-                        for position in start + 1..<last + 1 where runHashes[position] <= runHashes[best] { best = position }
-                    } else if runHashes[last] <= runHashes[best] {
-                        best = last
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: runs) { ranks in
+                let shingleKeys = ranked(words, runsOf: sampled, into: ranks)
+                let anchors = selected(UnsafeBufferPointer(ranks), window: width, span: width + shingleWords - sampled)
+                return (anchors.map { shingleKeys[Int($0)] }, anchors, shingleKeys)
+            }
+        }
+    }
+
+    /// Ranks each run of `sampled` words into `ranks` (one per run), and returns the key of each
+    /// shingle: one pass over the words, which loads each shingle's value once for both.
+    private static func ranked(_ words: UnsafeBufferPointer<UInt8>, runsOf sampled: Int,
+                               into ranks: UnsafeMutableBufferPointer<UInt64>) -> [UInt32] {
+        let shingles = words.count - shingleWords + 1
+        let runShift = UInt64(64 - 8 * sampled)
+        let base = UnsafeRawPointer(words.baseAddress!)
+        let keys = [UInt32](unsafeUninitializedCapacity: shingles) { keys, initialized in
+            for start in 0..<shingles {
+                let value = base.loadUnaligned(fromByteOffset: start, as: UInt64.self).bigEndian
+                keys[start] = key(ofShingle: value)
+                ranks[start] = rank(ofRun: value &>> runShift, at: start)
+            }
+            initialized = shingles
+        }
+        // The last runs are shorter than a shingle from where they start.
+        for start in shingles..<ranks.count { ranks[start] = rank(ofRun: run(of: sampled, at: start, in: words), at: start) }
+        return keys
+    }
+
+    /// The order in which runs are sampled, as one integer: the top 48 bits of the run's hash,
+    /// then its position reversed, so that the smallest rank is the smallest hash and, among
+    /// equal hashes (the same words), the rightmost run. Positions are below 2¹⁶ (see
+    /// ``maximumWords``).
+    @inline(__always)
+    static func rank(ofRun value: UInt64, at position: Int) -> UInt64 {
+        MinHashSketch.mix(value) & ~0xFFFF | UInt64(truncatingIfNeeded: 0xFFFF &- position)
+    }
+
+    /// The run a rank was made at.
+    @inline(__always)
+    static func position(ofRank rank: UInt64) -> Int { 0xFFFF &- Int(truncatingIfNeeded: rank & 0xFFFF) }
+
+    /// The shingle each window of `span` runs selects, each once, in order. The windows' minimum
+    /// ranks are found in blocks of `span` runs (van Herk and Gil-Werman): a window that starts
+    /// inside a block ends inside the next, and its minimum is the smaller of the minimum of the
+    /// block from its start, and of the next block up to its end. Three comparisons per window,
+    /// none of which a branch waits on.
+    private static func selected(_ ranks: UnsafeBufferPointer<UInt64>, window: Int, span: Int) -> [Int32] {
+        let windows = ranks.count - span + 1
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: span) { blockTail in
+            [Int32](unsafeUninitializedCapacity: windows) { anchors, count in
+                var last = -1
+                var block = 0
+                while block < windows {
+                    // The minimum of the block from each run to its end (a window starts at the
+                    // block, so the block is whole).
+                    let blockEnd = block &+ span
+                    var tail = UInt64.max
+                    for run in stride(from: blockEnd &- 1, through: block, by: -1) {
+                        tail = min(tail, ranks[run])
+                        blockTail[run &- block] = tail
                     }
-                    // The offset modulo the width, by subtraction: a window holds fewer than
-                    // twice as many runs as shingles, and a division costs more than the rest.
-                    var offset = best - start
-                    while offset >= width { offset -= width }
-                    let selected = start + offset
-                    if anchors.last != Int32(selected) {
-                        anchors.append(Int32(selected))
-                        keys.append(shingleKeys[selected])
+                    var head = UInt64.max
+                    for start in block..<min(block &+ span, windows) {
+                        let end = start &+ span &- 1
+                        if end >= blockEnd { head = min(head, ranks[end]) }
+                        let best = position(ofRank: min(blockTail[start &- block], head))
+                        // The offset modulo the window, by subtraction: a window holds fewer than
+                        // twice as many runs as shingles, and a division costs more than the rest.
+                        var offset = best &- start
+                        while offset >= window { offset &-= window }
+                        let selected = start &+ offset
+                        anchors[count] = Int32(truncatingIfNeeded: selected)
+                        count &+= selected != last ? 1 : 0
+                        last = selected
                     }
+                    block &+= span
                 }
             }
         }
-        return (keys, anchors, shingleKeys)
     }
 
     /// The value of the `count` words (at most eight) from `start`, as a shingle's value is made.
