@@ -341,8 +341,12 @@ extension PassageIndex {
     /// or dropped); passages shorter than the minimum are dropped.
     private static func joined(_ pieces: [Segment], settings: PassageSettings) -> [Alignment] {
         let bridge = settings.bridgedWords
+        // Room for the few passages an earlier article shares: growing from empty allocates at
+        // each of the first doublings.
         var alignments: [Alignment] = []
+        alignments.reserveCapacity(4)
         var open: [(alignment: Alignment, atEnd: Int, fromEnd: Int)] = []
+        open.reserveCapacity(4)
         for piece in pieces {
             let joinable = open.lastIndex { candidate in
                 let gapAt = piece.at.lowerBound - candidate.atEnd
@@ -365,8 +369,9 @@ extension PassageIndex {
                 return closed
             }
         }
-        alignments += open.map(\.alignment)
-        return alignments.filter { $0.at.count >= settings.minimumWords }
+        for candidate in open { alignments.append(candidate.alignment) }
+        alignments.removeAll { $0.at.count < settings.minimumWords }
+        return alignments
     }
 
     /// Calls `body` with each part of `range` credited to `candidate`, in order.

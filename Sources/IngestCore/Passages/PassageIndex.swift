@@ -143,9 +143,12 @@ public struct PassageIndex: Sendable {
         guard ordinals.count > 1 else { return ordinals }
         var size = 16
         while size < ordinals.count * 2 { size *= 2 }
-        let ages = Self.distinctAges(ordinals, first: firstOrdinal, tableSize: min(size, 64))
+        var ages = Self.distinctAges(ordinals, first: firstOrdinal, tableSize: min(size, 64))
             ?? Self.distinctAges(ordinals, first: firstOrdinal, tableSize: size)!
-        return ages.sorted().map { $0 &+ firstOrdinal }
+        // In place: an article's candidates are a few, and each new array is an allocation.
+        ages.sort()
+        for index in ages.indices { ages[index] &+= firstOrdinal }
+        return ages
     }
 
     /// The distinct `ordinal - first` among `ordinals`, in the order found; nil if more than
@@ -153,6 +156,8 @@ public struct PassageIndex: Sendable {
     private static func distinctAges(_ ordinals: [UInt32], first: UInt32, tableSize size: Int) -> [UInt32]? {
         var seen = [UInt32](repeating: 0, count: size)
         var ages: [UInt32] = []
+        // All it can hold (half the table) at once, rather than by doublings from empty.
+        ages.reserveCapacity(size / 2)
         let complete = seen.withUnsafeMutableBufferPointer { seen in
             for ordinal in ordinals {
                 // Ages are below the horizon, so age + 1 is never 0 (empty).
