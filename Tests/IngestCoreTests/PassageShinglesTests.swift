@@ -5,8 +5,8 @@ import Testing
 @Suite struct PassageShinglesTests {
     /// Mod-sampling as its definition reads: in each window of `window` shingles, the rightmost of
     /// the runs of `sampled` words with the smallest hash (its top 48 bits); the shingle at its
-    /// offset in the window modulo `window`. A position selected by consecutive windows counts once. Also the
-    /// keys of all shingles.
+    /// offset in the window modulo `window`. A position selected by consecutive windows counts
+    /// once. Also the keys of all shingles.
     static func reference(_ words: [UInt8], window: Int) -> (shingleKeys: [UInt32], anchors: [Int32]) {
         let width = PassageShingles.shingleWords
         guard words.count >= width else { return ([], []) }

@@ -175,8 +175,8 @@ public struct PassageShingles: Sendable, Equatable {
     /// The shingle each window of `span` runs selects, each once, in order. The windows' minimum
     /// ranks are found in blocks of `span` runs (van Herk and Gil-Werman): a window that starts
     /// inside a block ends inside the next, and its minimum is the smaller of the minimum of the
-    /// block from its start, and of the next block up to its end. Three comparisons per window,
-    /// none of which a branch waits on.
+    /// block from its start, and of the next block up to its end: two minimums per window, and no
+    /// branch on the ranks.
     private static func selected(_ ranks: UnsafeBufferPointer<UInt64>, window: Int, span: Int) -> [Int32] {
         let windows = ranks.count - span + 1
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: span) { blockTail in
@@ -197,8 +197,9 @@ public struct PassageShingles: Sendable, Equatable {
                         let end = start &+ span &- 1
                         if end >= blockEnd { head = min(head, ranks[end]) }
                         let best = position(ofRank: min(blockTail[start &- block], head))
-                        // The offset modulo the window, by subtraction: a window holds fewer than
-                        // twice as many runs as shingles, and a division costs more than the rest.
+                        // The offset modulo the window, by subtraction: for a 12-word minimum a
+                        // window holds twice as many runs as shingles, and a division costs more
+                        // than the rest.
                         var offset = best &- start
                         while offset >= window { offset &-= window }
                         let selected = start &+ offset
