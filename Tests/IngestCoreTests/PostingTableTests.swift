@@ -78,24 +78,34 @@ import Testing
     }
 
     /// A table that fills with live postings grows by close to twice its size (fewer rebuilds,
-    /// and less fresh memory, than growing to its steady load); one whose oldest postings die as
-    /// fast as new ones come keeps its size, within the few postings by which their count varies.
-    @Test func aGrowingTableNearlyDoublesAndASteadyOneKeepsItsSize() {
+    /// and less fresh memory, than growing to its steady load), into a fresh block or in place;
+    /// one whose oldest postings die as fast as new ones come keeps its size, within the few
+    /// postings by which their count varies.
+    @Test(arguments: [64 << 20, 0])
+    func aGrowingTableNearlyDoublesAndASteadyOneKeepsItsSize(freshGrowthBytes: Int) {
         var random = SeededGenerator(seed: 11)
-        var growing = PostingTable(), found: [UInt32] = []
+        var growing = PostingTable(freshGrowthBytes: freshGrowthBytes), found: [UInt32] = []
         var sizes = [growing.homeCount]
+        var someKeys: [(key: UInt32, ordinal: UInt32)] = []
         for ordinal in UInt32(0)..<4_000 {
-            for _ in 0..<50 {
-                growing.insert(key: .random(in: 1...(.max - 1), using: &random), ordinal: ordinal, cap: 10,
-                               isLive: LiveOrdinals(first: 0, count: .max), found: &found)
+            for index in 0..<50 {
+                let key = UInt32.random(in: 1...(.max - 1), using: &random)
+                growing.insert(key: key, ordinal: ordinal, cap: 10, isLive: LiveOrdinals(first: 0, count: .max), found: &found)
+                if index == 0 { someKeys.append((key, ordinal)) }
             }
             found.removeAll(keepingCapacity: true)
             if growing.homeCount != sizes.last { sizes.append(growing.homeCount) }
         }
         #expect(sizes.count > 5)
         for (smaller, larger) in zip(sizes, sizes.dropFirst()) { #expect(Double(larger) / Double(smaller) > 1.7) }
+        #expect(growing.isOrdered)
+        #expect(someKeys.allSatisfy { posted in
+            var postings: [UInt32] = []
+            growing.forEachPosting(of: posted.key, isLive: LiveOrdinals(first: 0, count: .max)) { postings.append($0); return true }
+            return postings == [posted.ordinal]
+        })
 
-        var steady = PostingTable()
+        var steady = PostingTable(freshGrowthBytes: freshGrowthBytes)
         var homes: Set<Int> = []
         for ordinal in UInt32(0)..<6_000 {
             let live = LiveOrdinals(first: ordinal >= 500 ? ordinal - 499 : 0, count: min(Int(ordinal) + 1, 500))
@@ -143,6 +153,69 @@ import Testing
         var count = 0
         table.forEachPosting(of: .max - 1, isLive: live) { _ in count += 1; return true }
         #expect(count == 715)
+    }
+}
+
+extension PostingTableTests {
+    /// With ``RecentOrdinals``, the walks of an article's keys append each live posting they meet
+    /// once (here fewer than 64 ordinals are live, so none is pushed out).
+    @Test func walksWithRecentOrdinalsAppendEachOrdinalOnce() {
+        var random = SeededGenerator(seed: 13)
+        var table = PostingTable()
+        let live = LiveOrdinals(first: 0, count: .max)
+        let keys = (0..<7).map { _ in UInt32.random(in: 1...(.max - 1), using: &random) }
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: RecentOrdinals.slotCount) { slots in
+            for ordinal in UInt32(0)..<40 {
+                let recent = RecentOrdinals(clearing: slots)
+                var found: [UInt32] = []
+                for key in keys {
+                    #expect(table.insert(key: key, ordinal: ordinal, cap: .max, isLive: live, found: &found, recent: recent)
+                            == Int(ordinal))
+                }
+                #expect(found == Array(0..<ordinal))
+            }
+        }
+        #expect(table.isOrdered)
+    }
+
+    /// A walk made again, after its cluster ran into the end of the margin, appends again what
+    /// the first one had appended.
+    @Test func aWalkMadeAgainAfterTheMarginGrewAppendsItsPostingsAgain() {
+        var table = PostingTable()
+        let live = LiveOrdinals(first: 0, count: .max)
+        var retried = 0
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: RecentOrdinals.slotCount) { slots in
+            // The 200 largest keys have the last home: their cluster runs into the margin, more
+            // than once, and each has fewer postings than the recent ordinals hold.
+            for ordinal in UInt32(0)..<5_000 {
+                var found: [UInt32] = []
+                let margin = table.marginCount
+                table.insert(key: .max - 1 - ordinal % 200, ordinal: ordinal, cap: .max, isLive: live, found: &found,
+                             recent: RecentOrdinals(clearing: slots))
+                if table.marginCount > margin { retried += 1 }
+                let expected = Array(stride(from: ordinal % 200, to: ordinal, by: 200))
+                guard found == expected else {
+                    Issue.record("article \(ordinal) found \(found.count) postings of \(expected.count)")
+                    return
+                }
+            }
+        }
+        #expect(retried > 0)
+        #expect(table.isOrdered)
+    }
+
+    @Test func recentOrdinalsHoldOnePerSlot() {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: RecentOrdinals.slotCount) { slots in
+            let recent = RecentOrdinals(clearing: slots)
+            // No ordinal is taken for held in an empty table, whatever its slot.
+            #expect((UInt32(0)..<256).allSatisfy { recent.insert($0) })
+            #expect(!recent.insert(255), "the last of its slot is held")
+            #expect(recent.insert(191), "pushed out by 255, which has the same slot")
+            recent.remove(191)
+            #expect(recent.insert(191))
+            recent.remove(7)
+            #expect(!recent.insert(191), "taking out another ordinal leaves it")
+        }
     }
 }
 

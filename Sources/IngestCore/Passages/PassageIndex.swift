@@ -108,17 +108,24 @@ public struct PassageIndex: Sendable {
         defer { found = candidates }
         var stock: [UInt32] = []
         touched ^= table.touch(article.keys)
-        // A stock phrase stays one: its postings would find no candidate and mark nothing.
-        for key in article.keys where !stockKeys.contains(key) {
-            // The walk appends the key's postings to the candidates; a stock phrase's are taken off again.
-            let kept = candidates.count
-            var keepsFound = false
-            // nil: a key the article selected before finds its own posting, and what it found then.
-            if let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &candidates) {
-                if before >= cap { stock.append(key) }
-                keepsFound = findingCandidates && before <= cap
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: RecentOrdinals.slotCount) { slots in
+            let recent = RecentOrdinals(clearing: slots)
+            // A stock phrase stays one: its postings would find no candidate and mark nothing.
+            for key in article.keys where !stockKeys.contains(key) {
+                // The walk appends the key's postings to the candidates; a stock phrase's are taken off again.
+                let kept = candidates.count
+                var keepsFound = false
+                // nil: a key the article selected before finds its own posting, and what it found then.
+                if let before = table.insert(key: key, ordinal: ordinal, cap: cap, isLive: live, found: &candidates,
+                                             recent: recent) {
+                    if before >= cap { stock.append(key) }
+                    keepsFound = findingCandidates && before <= cap
+                }
+                guard !keepsFound, candidates.count > kept else { continue }
+                // Only those this walk appended: the ones it met that earlier keys appended stay candidates.
+                for taken in candidates[kept...] { recent.remove(taken) }
+                candidates.removeSubrange(kept...)
             }
-            if !keepsFound, candidates.count > kept { candidates.removeSubrange(kept...) }
         }
         return (oldestFirst(distinct: candidates), stock)
     }

@@ -25,7 +25,7 @@ public struct PassageShingles: Sendable, Equatable {
     public let words: [UInt8]
     /// The selected shingles' keys, one per anchor, in the order of the article. A shingle the
     /// article repeats may be selected more than once; the index posts it once (see
-    /// ``PostingTable/insert(key:ordinal:cap:isLive:found:)``), which costs less than making the
+    /// ``PostingTable/insert(key:ordinal:cap:isLive:found:recent:)``), which costs less than making the
     /// keys distinct for every article.
     public let keys: [UInt32]
     /// Where the selected shingles start, in ascending order: the new article's side of the seeds

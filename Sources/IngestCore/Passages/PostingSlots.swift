@@ -1,8 +1,8 @@
 import Glibc
 
 /// The slots of a ``PostingTable``: a block from malloc that grows with realloc, which moves a
-/// large block's pages into a larger mapping instead of copying them. A table that grows is laid
-/// out again in place, and faults in only the pages it adds; one that is rebuilt at its size
+/// large block's pages into a larger mapping instead of copying them. A large table that grows is
+/// laid out again in place, and faults in only the pages it adds; one that is rebuilt at its size
 /// faults in none. Shared by copies of a table until one of them changes (copy on write).
 final class PostingSlots: @unchecked Sendable {
     private(set) var base: UnsafeMutablePointer<UInt64>

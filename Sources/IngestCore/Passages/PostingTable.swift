@@ -32,6 +32,16 @@ struct PostingTable: Sendable {
     private static let minimumMargin = 1024
 
     private var storage = PostingSlots(zeroed: 1024 + minimumMargin)
+    /// A growing table whose new slots take at most this many bytes is laid out into a fresh
+    /// block: one pass over the postings, where growing in place takes two (see
+    /// ``spread(homes:isLive:)``), for holding both blocks for a moment. A larger one grows in
+    /// place, so that the index never needs room for its table twice over.
+    private let freshGrowthBytes: Int
+
+    /// An empty table; `freshGrowthBytes` is 64 MiB but in tests of growing in place.
+    init(freshGrowthBytes: Int = 64 << 20) {
+        self.freshGrowthBytes = freshGrowthBytes
+    }
     /// Homes are `0..<homes`; `slots` has `margin` more, doubled whenever a cluster runs past
     /// them (keys are hashes, so only made-up keys do).
     private var homes = 1024
@@ -51,6 +61,9 @@ struct PostingTable: Sendable {
     /// Slots that a key can have as its home (for tests).
     var homeCount: Int { homes }
 
+    /// Slots past the last home (for tests).
+    var marginCount: Int { margin }
+
     /// Calls `body` with each live ordinal posted under `key`, stopping when it returns false.
     func forEachPosting(of key: UInt32, isLive: LiveOrdinals, _ body: (UInt32) -> Bool) {
         let slots = slots
@@ -64,11 +77,13 @@ struct PostingTable: Sendable {
 
     /// Posts `ordinal` under `key`, unless the key has more than `cap` live postings: then the
     /// oldest of them becomes `ordinal`. The live postings the key had before are appended to
-    /// `found`, from the same walk. Returns how many there were, or nil if `ordinal` is posted
-    /// under `key` already (an article that selected a shingle it repeats); `found` then holds
-    /// the walk's other postings all the same.
+    /// `found`, from the same walk; with `recent`, only those it does not hold yet, which it then
+    /// does. Returns how many there were, or nil if `ordinal` is posted under `key` already (an
+    /// article that selected a shingle it repeats); `found` then holds the walk's other postings
+    /// all the same.
     @discardableResult
-    mutating func insert(key: UInt32, ordinal: UInt32, cap: Int, isLive: LiveOrdinals, found: inout [UInt32]) -> Int? {
+    mutating func insert(key: UInt32, ordinal: UInt32, cap: Int, isLive: LiveOrdinals, found: inout [UInt32],
+                         recent: RecentOrdinals? = nil) -> Int? {
         makeUnique()
         if Double(used + 1) > Double(homes) * Self.maximumLoad { rebuild(isLive: isLive) }
         let entry = UInt64(key) << 32 | UInt64(ordinal)
@@ -76,9 +91,13 @@ struct PostingTable: Sendable {
         let foundBefore = found.count
         while true {
             // Nearly always empty: a call for nothing costs more than the test.
-            if found.count > foundBefore { found.removeSubrange(foundBefore...) }
+            if found.count > foundBefore {
+                // The walk is made again: what it appended must be appended again.
+                for ordinal in found[foundBefore...] { recent?.remove(ordinal) }
+                found.removeSubrange(foundBefore...)
+            }
             let placed = Self.place(entry, cap: cap, isLive: isLive, allLive: isLive.contains(oldest), found: &found,
-                                    in: storage.buffer, homes: homes)
+                                    recent: recent, in: storage.buffer, homes: homes)
             switch placed {
             case .posted(let live, let tookEmptySlot):
                 if tookEmptySlot { used += 1 }
@@ -173,10 +192,10 @@ struct PostingTable: Sendable {
         case alreadyPosted
     }
 
-    /// One insertion (see ``insert(key:ordinal:cap:isLive:found:)``); nil if the shift would
+    /// One insertion (see ``insert(key:ordinal:cap:isLive:found:recent:)``); nil if the shift would
     /// run past the margin. With `allLive`, no posting in the table is dead.
     private static func place(_ entry: UInt64, cap: Int, isLive: LiveOrdinals, allLive: Bool, found: inout [UInt32],
-                              in slots: UnsafeMutableBufferPointer<UInt64>, homes: Int) -> Placement? {
+                              recent: RecentOrdinals?, in slots: UnsafeMutableBufferPointer<UInt64>, homes: Int) -> Placement? {
         let key = key(of: entry)
         let run = firstSlot(of: key, in: UnsafeBufferPointer(slots), homes: homes)
         var slot = run
@@ -191,7 +210,7 @@ struct PostingTable: Sendable {
                 if reusable == nil { reusable = slot }
             } else {
                 live += 1
-                found.append(ordinal)
+                if recent?.insert(ordinal) ?? true { found.append(ordinal) }
             }
             slot += 1
         }
@@ -247,16 +266,21 @@ struct PostingTable: Sendable {
     }
 
     /// Lays the live postings out again for `live` of them at the rebuilt load, in place (see
-    /// ``compact(homes:isLive:)`` and ``spread(homes:)``), or into fresh slots when a cluster is
-    /// too long for that. The slots are read in order, which is key order, so each posting goes
+    /// ``compact(homes:isLive:)`` and ``spread(homes:isLive:)``), or into fresh slots when the
+    /// table is growing and small, or a cluster is too long for the rest. The slots are read in order, which is key order, so each posting goes
     /// to its home or just after the one before it: no walks.
     private mutating func rebuild(isLive: LiveOrdinals, live: Int? = nil) {
         makeUnique()
-        // While the index fills up no posting is dead, and the table grows: it is spread without
-        // counting its live postings first, unless a dead one turns up.
-        if live == nil, Double(used) > Double(homes) * Self.grownLoad,
-           spread(homes: Self.size(for: used, load: Self.grownRebuiltLoad), isLive: isLive) {
-            return
+        // While the index fills up no posting is dead, and the table grows: without counting its
+        // live postings first, it is laid out into a fresh block if that is small, or else spread
+        // in place (unless a dead posting turns up).
+        if live == nil, Double(used) > Double(homes) * Self.grownLoad {
+            let size = Self.size(for: used, load: Self.grownRebuiltLoad)
+            if isLive.contains(oldest), (size + margin) * MemoryLayout<UInt64>.stride <= freshGrowthBytes {
+                while !layOut(homes: size, isLive: isLive) { margin *= 2 }
+                return
+            }
+            if spread(homes: size, isLive: isLive) { return }
         }
         let liveCount = slots.reduce(0) { $1 != Self.empty && isLive.contains(Self.ordinal(of: $1)) ? $0 + 1 : $0 }
         let load = live == nil && Double(liveCount) > Double(homes) * Self.grownLoad ? Self.grownRebuiltLoad : Self.rebuiltLoad
@@ -387,6 +411,40 @@ struct PostingTable: Sendable {
 
     @inline(__always)
     private static func ordinal(of entry: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: entry) }
+}
+
+/// The ordinals lately appended to a walk's `found`, one per slot of a small direct-mapped table
+/// (in memory the caller owns). An article that repeats an earlier one finds the same few
+/// articles under each of its keys: each is appended once, rather than once per key and then
+/// set apart from the repeats. One that a later ordinal pushed out may be appended again.
+struct RecentOrdinals {
+    static let slotCount = 64
+    private let slots: UnsafeMutableBufferPointer<UInt32>
+
+    /// An empty table in `slots`, which has room for ``slotCount``.
+    init(clearing slots: UnsafeMutableBufferPointer<UInt32>) {
+        precondition(slots.count >= Self.slotCount)
+        self.slots = slots
+        for slot in 0..<Self.slotCount { slots[slot] = Self.vacant(slot) }
+    }
+
+    /// Adds `ordinal`; whether it was not there.
+    @inline(__always)
+    func insert(_ ordinal: UInt32) -> Bool {
+        let slot = Int(ordinal) & (Self.slotCount - 1)
+        guard slots[slot] != ordinal else { return false }
+        slots[slot] = ordinal
+        return true
+    }
+
+    /// Takes `ordinal` out, if it is there.
+    func remove(_ ordinal: UInt32) {
+        let slot = Int(ordinal) & (Self.slotCount - 1)
+        if slots[slot] == ordinal { slots[slot] = Self.vacant(slot) }
+    }
+
+    /// A value that no ordinal of `slot` has: its low bits name another slot.
+    private static func vacant(_ slot: Int) -> UInt32 { UInt32(slot ^ 1) }
 }
 
 /// The ordinals `first` to `first + count - 1`, modulo 2³²: the articles in the index.
