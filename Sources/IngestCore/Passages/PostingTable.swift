@@ -32,6 +32,15 @@ struct PostingTable: Sendable {
     private static let minimumMargin = 1024
 
     private var storage = PostingSlots(zeroed: 1024 + minimumMargin)
+    /// Homes are `0..<homes`; `slots` has `margin` more, doubled whenever a cluster runs past
+    /// them (keys are hashes, so only made-up keys do).
+    private var homes = 1024
+    private var margin = minimumMargin
+    private var used = 0
+    /// No posting's ordinal is older than this one: the first posted into the empty table, or the
+    /// first live one when dead postings were last dropped. While it is live, so is every
+    /// posting, and an insertion's shift looks for no dead one.
+    private var oldest: UInt32 = 0
     /// A growing table whose new slots take at most this many bytes is laid out into a fresh
     /// block: one pass over the postings, where growing in place takes two (see
     /// ``spread(homes:isLive:)``), for holding both blocks for a moment. A larger one grows in
@@ -42,15 +51,6 @@ struct PostingTable: Sendable {
     init(freshGrowthBytes: Int = 64 << 20) {
         self.freshGrowthBytes = freshGrowthBytes
     }
-    /// Homes are `0..<homes`; `slots` has `margin` more, doubled whenever a cluster runs past
-    /// them (keys are hashes, so only made-up keys do).
-    private var homes = 1024
-    private var margin = minimumMargin
-    private var used = 0
-    /// No posting's ordinal is older than this one: the first posted into the empty table, or the
-    /// first live one when dead postings were last dropped. While it is live, so is every
-    /// posting, and an insertion's shift looks for no dead one.
-    private var oldest: UInt32 = 0
 
     /// Bytes held by the slots.
     var byteCount: Int { storage.count * MemoryLayout<UInt64>.stride }
@@ -267,8 +267,9 @@ struct PostingTable: Sendable {
 
     /// Lays the live postings out again for `live` of them at the rebuilt load, in place (see
     /// ``compact(homes:isLive:)`` and ``spread(homes:isLive:)``), or into fresh slots when the
-    /// table is growing and small, or a cluster is too long for the rest. The slots are read in order, which is key order, so each posting goes
-    /// to its home or just after the one before it: no walks.
+    /// table is growing and small, or a cluster is too long for the rest. The slots are read in
+    /// order, which is key order, so each posting goes to its home or just after the one before
+    /// it: no walks.
     private mutating func rebuild(isLive: LiveOrdinals, live: Int? = nil) {
         makeUnique()
         // While the index fills up no posting is dead, and the table grows: without counting its
