@@ -61,8 +61,10 @@ bench: deps $(BENCH_VENV)/bin/python $(if $(BASELINE),$(BASELINE_BIN))
 
 ## Instructions executed in PassageIndex.add per file, counted by callgrind over the burst's
 ## first PASSAGE_FILES files (its articles, then their second editions): within a few parts per
-## million from run to run, where timings on a busy machine move by a tenth. valgrind cannot read
-## the Swift debug info, so it runs a copy without it, on the articles written out beforehand.
+## million from run to run, where timings on a busy machine move by a tenth. PASSAGE_FILES=20000
+## counts the whole burst, with its later editions and larger table (about six minutes). valgrind
+## cannot read the Swift debug info, so it runs a copy without it, on the articles written out
+## beforehand.
 PASSAGE_FILES ?= 6000
 bench-instructions: deps
 	command -v valgrind >/dev/null || $(SUDO) apt-get install -y -qq valgrind
