@@ -195,7 +195,8 @@ struct PostingTable: Sendable {
     /// One insertion (see ``insert(key:ordinal:cap:isLive:found:recent:)``); nil if the shift would
     /// run past the margin. With `allLive`, no posting in the table is dead.
     private static func place(_ entry: UInt64, cap: Int, isLive: LiveOrdinals, allLive: Bool, found: inout [UInt32],
-                              recent: RecentOrdinals?, in slots: UnsafeMutableBufferPointer<UInt64>, homes: Int) -> Placement? {
+                              recent: RecentOrdinals?, in slots: UnsafeMutableBufferPointer<UInt64>,
+                              homes: Int) -> Placement? {
         let key = key(of: entry)
         let run = firstSlot(of: key, in: UnsafeBufferPointer(slots), homes: homes)
         var slot = run
