@@ -109,7 +109,9 @@ public struct PassageIndex: Sendable {
         var stock: [UInt32] = []
         touched ^= table.touch(article.keys)
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: RecentOrdinals.slotCount) { slots in
-            let recent = RecentOrdinals(clearing: slots)
+            // Only candidates are kept from one walk to the next: without them, each walk's
+            // postings are taken off again, and a table of recent ones would save nothing.
+            let recent = findingCandidates ? RecentOrdinals(clearing: slots) : nil
             // A stock phrase stays one: its postings would find no candidate and mark nothing.
             for key in article.keys where !stockKeys.contains(key) {
                 // The walk appends the key's postings to the candidates; a stock phrase's are taken off again.
@@ -123,7 +125,7 @@ public struct PassageIndex: Sendable {
                 }
                 guard !keepsFound, candidates.count > kept else { continue }
                 // Only those this walk appended: the ones it met that earlier keys appended stay candidates.
-                for taken in candidates[kept...] { recent.remove(taken) }
+                if let recent { for taken in candidates[kept...] { recent.remove(taken) } }
                 candidates.removeSubrange(kept...)
             }
         }
