@@ -21,16 +21,13 @@ struct KeySet: Sendable {
         }
     }
 
-    /// Whether each of `keys` is not in the set, asked of all of them in one loop over the
-    /// set's buffers (an article's every shingle, when it is aligned).
-    func lacks(_ keys: [UInt32]) -> [Bool] {
+    /// Whether each of `keys` is not in the set, written to `lacks`, asked of all of them in one
+    /// loop over the set's buffers (an article's every shingle, when it is aligned).
+    func lacks(_ keys: [UInt32], into lacks: UnsafeMutableBufferPointer<Bool>) {
+        precondition(lacks.count >= keys.count)
         filter.withUnsafeBufferPointer { filter in
             slots.withUnsafeBufferPointer { slots in
-                // Written in place: `map` costs about a third more here.
-                [Bool](unsafeUninitializedCapacity: keys.count) { lacks, initialized in
-                    for (index, key) in keys.enumerated() { lacks[index] = !Self.contains(key, filter: filter, slots: slots) }
-                    initialized = keys.count
-                }
+                for (index, key) in keys.enumerated() { lacks[index] = !Self.contains(key, filter: filter, slots: slots) }
             }
         }
     }

@@ -66,8 +66,20 @@ extension PassageIndex {
     /// out of the bridged passages of earlier ones. A story copied many times is aligned with its
     /// first copy only.
     func credit(_ article: PassageShingles, candidates: [UInt32]) -> PassageReuse {
-        let anchors = AnchorMap(article, stock: stockKeys)
-        var credit = Credit(words: article.words.count)
+        // The anchor map's and the credit's arrays in one block, on the stack when it fits: as
+        // Swift arrays they were five allocations per article, each with its type looked up.
+        let mapBytes = AnchorMap.byteCount(for: article)
+        return withUnsafeTemporaryAllocation(byteCount: mapBytes + Credit.byteCount(words: article.words.count),
+                                             alignment: MemoryLayout<UInt64>.alignment) { memory in
+            let anchors = AnchorMap(article, stock: stockKeys, memory: UnsafeMutableRawBufferPointer(rebasing: memory[..<mapBytes]))
+            let credit = Credit(words: article.words.count, memory: UnsafeMutableRawBufferPointer(rebasing: memory[mapBytes...]))
+            return self.credit(article, candidates: candidates, anchors: anchors, credit: credit)
+        }
+    }
+
+    private func credit(_ article: PassageShingles, candidates: [UInt32], anchors: AnchorMap, credit: Credit)
+        -> PassageReuse
+    {
         var aligned: [(seq: UInt64, alignments: [Alignment])] = []
         article.words.withUnsafeBufferPointer { articleWords in
             words.withUnsafeBufferPointer { arena in
@@ -84,13 +96,11 @@ extension PassageIndex {
         }
         credit.claimBridged(aligned.map(\.alignments))
         var passages: [SharedPassage] = []
-        credit.owner.withUnsafeBufferPointer { owner in
-            for (candidate, source) in aligned.enumerated() {
-                for alignment in source.alignments {
-                    Self.forEachPart(of: alignment.at, ownedBy: Int32(candidate), in: owner) { part in
-                        guard part.count >= settings.minimumWords else { return }
-                        passages.append(SharedPassage(seq: source.seq, at: part, from: alignment.from(part)))
-                    }
+        for (candidate, source) in aligned.enumerated() {
+            for alignment in source.alignments {
+                Self.forEachPart(of: alignment.at, ownedBy: Int32(candidate), in: UnsafeBufferPointer(credit.owner)) { part in
+                    guard part.count >= settings.minimumWords else { return }
+                    passages.append(SharedPassage(seq: source.seq, at: part, from: alignment.from(part)))
                 }
             }
         }
@@ -114,40 +124,43 @@ extension PassageIndex {
     struct Credit {
         /// The candidate credited with each word verbatim (then across a difference, once
         /// ``claimBridged(_:)`` has run), or -1.
-        private(set) var owner: [Int32]
+        let owner: UnsafeMutableBufferPointer<Int32>
         /// Per word: ``alignedMark`` once a candidate's alignment covers it; ``claimableMark`` or
         /// ``unclaimableMark`` once it is known whether a shingle over it may be part of a passage.
-        private var marks: [UInt8]
+        private let marks: UnsafeMutableBufferPointer<UInt8>
         private static let alignedMark: UInt8 = 1, claimableMark: UInt8 = 2, unclaimableMark: UInt8 = 4
 
-        init(words: Int) {
-            owner = [Int32](repeating: -1, count: words)
-            marks = [UInt8](repeating: 0, count: words)
+        /// Bytes of memory for an article of `words` words.
+        static func byteCount(words: Int) -> Int { words * (MemoryLayout<Int32>.stride + 1) }
+
+        /// No word credited, in `memory` (of ``byteCount(words:)`` bytes, aligned for `Int32`),
+        /// which it uses while it is in use.
+        init(words: Int, memory: UnsafeMutableRawBufferPointer) {
+            owner = UnsafeMutableBufferPointer(
+                start: memory.baseAddress!.initializeMemory(as: Int32.self, repeating: -1, count: words), count: words)
+            marks = UnsafeMutableBufferPointer(
+                start: (memory.baseAddress! + words * MemoryLayout<Int32>.stride)
+                    .initializeMemory(as: UInt8.self, repeating: 0, count: words),
+                count: words)
         }
 
         /// Credits the words of the verbatim pieces (of at least `minimum` words) that no
         /// earlier candidate has to `candidate`, and notes the words its alignments cover.
-        mutating func claimVerbatim(_ alignments: [Alignment], by candidate: Int32, minimum: Int) {
-            owner.withUnsafeMutableBufferPointer { owner in
-                marks.withUnsafeMutableBufferPointer { marks in
-                    for alignment in alignments {
-                        for segment in alignment.segments where segment.isExact && segment.at.count >= minimum {
-                            for position in segment.at where owner[position] < 0 { owner[position] = candidate }
-                        }
-                        for position in alignment.at { marks[position] |= Self.alignedMark }
-                    }
+        func claimVerbatim(_ alignments: [Alignment], by candidate: Int32, minimum: Int) {
+            for alignment in alignments {
+                for segment in alignment.segments where segment.isExact && segment.at.count >= minimum {
+                    for position in segment.at where owner[position] < 0 { owner[position] = candidate }
                 }
+                for position in alignment.at { marks[position] |= Self.alignedMark }
             }
         }
 
         /// Credits the words no candidate has verbatim to the oldest candidate whose alignments
         /// cover them (across a difference); `alignments` are the candidates', oldest first.
-        mutating func claimBridged(_ alignments: [[Alignment]]) {
-            owner.withUnsafeMutableBufferPointer { owner in
-                for (candidate, candidateAlignments) in alignments.enumerated() {
-                    for alignment in candidateAlignments {
-                        for position in alignment.at where owner[position] < 0 { owner[position] = Int32(candidate) }
-                    }
+        func claimBridged(_ alignments: [[Alignment]]) {
+            for (candidate, candidateAlignments) in alignments.enumerated() {
+                for alignment in candidateAlignments {
+                    for position in alignment.at where owner[position] < 0 { owner[position] = Int32(candidate) }
                 }
             }
         }
@@ -156,19 +169,15 @@ extension PassageIndex {
         /// words, none of which an earlier candidate has verbatim, and each of which either no
         /// earlier candidate covers (it could be the later one's across a difference) or lies
         /// under a shingle that is not a stock phrase (it could be the later one's verbatim).
-        mutating func leavesRoom(minimum: Int, map: AnchorMap) -> Bool {
-            owner.withUnsafeBufferPointer { owner in
-                marks.withUnsafeMutableBufferPointer { marks in
-                    var run = 0
-                    for position in owner.indices {
-                        let open = owner[position] < 0
-                            && (marks[position] & Self.alignedMark == 0 || Self.isClaimable(position, map: map, marks: marks))
-                        run = open ? run + 1 : 0
-                        if run >= minimum { return true }
-                    }
-                    return false
-                }
+        func leavesRoom(minimum: Int, map: AnchorMap) -> Bool {
+            var run = 0
+            for position in owner.indices {
+                let open = owner[position] < 0
+                    && (marks[position] & Self.alignedMark == 0 || Self.isClaimable(position, map: map, marks: marks))
+                run = open ? run + 1 : 0
+                if run >= minimum { return true }
             }
+            return false
         }
 
         private static func isClaimable(_ position: Int, map: AnchorMap, marks: UnsafeMutableBufferPointer<UInt8>) -> Bool {
@@ -414,28 +423,51 @@ struct AnchorMap {
         var stored = SIMD4<Int32>()
     }
 
-    private var values: [UInt64]
-    private var positions: [Int32]
+    private let values: UnsafeMutableBufferPointer<UInt64>
+    private let positions: UnsafeMutableBufferPointer<Int32>
     private let mask: Int
     /// A bit per value's hash, about 32 bits per anchor: most shingles of an earlier article are
     /// none of the new one's anchors, and the filter turns them away with one predictable test,
     /// where the table's probe often meets an occupied slot and compares.
-    private var filter: [UInt64]
+    private let filter: UnsafeMutableBufferPointer<UInt64>
     private let filterMask: Int
     /// Per shingle of the article: whether it may seed or make up a passage.
-    private var usable: [Bool]
+    private let usable: UnsafeMutableBufferPointer<Bool>
 
-    init(_ article: PassageShingles, stock: KeySet) {
+    /// Slots in the table for the article's anchors: twice as many or more, a power of two.
+    private static func capacity(for article: PassageShingles) -> Int {
         var capacity = 16
         while capacity < article.anchors.count * 2 { capacity *= 2 }
-        values = [UInt64](repeating: 0, count: capacity)
-        positions = [Int32](repeating: -1, count: capacity)
+        return capacity
+    }
+
+    /// Bytes of memory for the map of `article`, a multiple of 8.
+    static func byteCount(for article: PassageShingles) -> Int {
+        let capacity = capacity(for: article)
+        let shingles = (article.shingleKeys.count + 7) / 8 * 8
+        return capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<Int32>.stride) + capacity / 4 * 8 + shingles
+    }
+
+    /// The map of `article`, in `memory` (of ``byteCount(for:)`` bytes, aligned for `UInt64`),
+    /// which it uses while it is in use.
+    init(_ article: PassageShingles, stock: KeySet, memory: UnsafeMutableRawBufferPointer) {
+        let capacity = Self.capacity(for: article)
+        var next = memory.baseAddress!
+        func carve<T>(_ type: T.Type, _ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer(start: next.initializeMemory(as: T.self, repeating: value, count: count),
+                                                    count: count)
+            next += count * MemoryLayout<T>.stride
+            return buffer
+        }
+        values = carve(UInt64.self, capacity, 0)
+        filter = carve(UInt64.self, capacity / 4, 0)
+        positions = carve(Int32.self, capacity, -1)
+        usable = carve(Bool.self, article.shingleKeys.count, false)
         mask = capacity - 1
-        filter = [UInt64](repeating: 0, count: capacity / 4)
         filterMask = capacity * 16 - 1
         // Asked of every shingle at once: the questions do not depend on each other, so the
         // processor has many in flight, where asking as the alignment goes waits for each answer.
-        usable = stock.lacks(article.shingleKeys)
+        stock.lacks(article.shingleKeys, into: usable)
         article.words.withUnsafeBufferPointer { words in
             for anchor in article.anchors where usable[Int(anchor)] {
                 add(PassageShingles.shingle(at: Int(anchor), in: words), at: anchor)
@@ -472,7 +504,7 @@ struct AnchorMap {
 
     /// Adds an anchor; the anchors of a value the article repeats are marked as not usable as
     /// they are found out.
-    private mutating func add(_ value: UInt64, at position: Int32) {
+    private func add(_ value: UInt64, at position: Int32) {
         let product = value &* Self.multiplier
         let bit = Self.filterBit(product) & filterMask
         filter[bit >> 6] |= 1 << UInt64(bit & 63)
@@ -497,7 +529,7 @@ struct AnchorMap {
         positions[slot] = position
     }
 
-    private mutating func markRepeated(_ value: UInt64, from home: Int) {
+    private func markRepeated(_ value: UInt64, from home: Int) {
         var slot = home
         while positions[slot] >= 0 {
             if values[slot] == value { usable[Int(positions[slot])] = false }
