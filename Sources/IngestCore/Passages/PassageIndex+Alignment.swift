@@ -81,6 +81,7 @@ extension PassageIndex {
         -> PassageReuse
     {
         var aligned: [(seq: UInt64, alignments: [Alignment])] = []
+        aligned.reserveCapacity(min(candidates.count, 8))
         article.words.withUnsafeBufferPointer { articleWords in
             words.withUnsafeBufferPointer { arena in
                 for ordinal in candidates {
@@ -96,6 +97,7 @@ extension PassageIndex {
         }
         credit.claimBridged(aligned.map(\.alignments))
         var passages: [SharedPassage] = []
+        passages.reserveCapacity(16)
         for (candidate, source) in aligned.enumerated() {
             for alignment in source.alignments {
                 Self.forEachPart(of: alignment.at, ownedBy: Int32(candidate), in: UnsafeBufferPointer(credit.owner)) { part in
@@ -217,16 +219,16 @@ extension PassageIndex {
     ) -> [Alignment] {
         let width = PassageShingles.shingleWords
         guard earlier.count >= width, words.count >= width else { return [] }
-        // Room for a few: a candidate shares at least one anchor, and growing from empty allocates
-        // at each of the first doublings.
+        // Room for the pieces of most candidates (seeds and their extensions, a few dozen at
+        // most): growing from empty allocates at each of the first doublings.
         var pieces: [Segment] = []
-        pieces.reserveCapacity(8)
+        pieces.reserveCapacity(32)
         // Seeds found so far whose diagonal may still hold the scan's position: their verbatim
         // run, and how far the words stay identical on the diagonal (past stock phrases). A
         // later seed inside the verbatim run is the same run; one past it but inside the
         // identical words adds its own verbatim run, and the first seed's extension is its.
         var runs: [(diagonal: Int, verbatim: Range<Int>, identical: Range<Int>)] = []
-        runs.reserveCapacity(4)
+        runs.reserveCapacity(16)
         var start = 0
         while start + width <= earlier.count {
             let hits = article.positions(of: PassageShingles.shingle(at: start, in: earlier))
@@ -348,39 +350,81 @@ extension PassageIndex {
     /// Pieces joined into passages where they overlap or the gap between them is at most
     /// `settings.bridgedWords` words, on diagonals at most that far apart (a word replaced, added
     /// or dropped); passages shorter than the minimum are dropped.
+    ///
+    /// `pieces` are in the new article's order. A passage is kept open as its first and last
+    /// pieces, the others linked from the first; only one long enough is made an ``Alignment``,
+    /// as it closes: most of the pieces' passages are seeds of a few words that go no further.
     private static func joined(_ pieces: [Segment], settings: PassageSettings) -> [Alignment] {
         let bridge = settings.bridgedWords
         // Room for the few passages an earlier article shares: growing from empty allocates at
         // each of the first doublings.
         var alignments: [Alignment] = []
         alignments.reserveCapacity(4)
-        var open: [(alignment: Alignment, atEnd: Int, fromEnd: Int)] = []
+        var open: [OpenPassage] = []
         open.reserveCapacity(4)
-        for piece in pieces {
-            let joinable = open.lastIndex { candidate in
-                let gapAt = piece.at.lowerBound - candidate.atEnd
-                let gapFrom = piece.from.lowerBound - candidate.fromEnd
-                let last = candidate.alignment.segments[candidate.alignment.segments.count - 1]
-                let diagonalShift = (piece.from.lowerBound - piece.at.lowerBound) - (last.from.lowerBound - last.at.lowerBound)
-                return gapAt <= bridge && gapFrom <= bridge && abs(diagonalShift) <= bridge
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: pieces.count) { next in
+            for (index, piece) in pieces.enumerated() {
+                let joinable = open.lastIndex { candidate in
+                    let gapAt = piece.at.lowerBound - candidate.atEnd
+                    let gapFrom = piece.from.lowerBound - candidate.fromEnd
+                    let last = pieces[candidate.last]
+                    let diagonalShift = (piece.from.lowerBound - piece.at.lowerBound) - (last.from.lowerBound - last.at.lowerBound)
+                    return gapAt <= bridge && gapFrom <= bridge && abs(diagonalShift) <= bridge
+                }
+                if let joinable {
+                    next[open[joinable].last] = index
+                    open[joinable].last = index
+                    open[joinable].atEnd = max(open[joinable].atEnd, piece.at.upperBound)
+                    open[joinable].fromEnd = max(open[joinable].fromEnd, piece.from.upperBound)
+                } else {
+                    open.append(OpenPassage(first: index, last: index, atEnd: piece.at.upperBound, fromEnd: piece.from.upperBound))
+                }
+                // Passages that can no longer be joined are closed, so `open` stays short.
+                var kept = 0
+                for position in open.indices {
+                    let candidate = open[position]
+                    if candidate.atEnd + bridge < piece.at.lowerBound {
+                        if let closed = alignment(candidate, of: pieces, next: next, minimum: settings.minimumWords) {
+                            alignments.append(closed)
+                        }
+                    } else {
+                        open[kept] = candidate
+                        kept += 1
+                    }
+                }
+                open.removeLast(open.count - kept)
             }
-            if let joinable {
-                open[joinable].alignment.segments.append(piece)
-                open[joinable].atEnd = max(open[joinable].atEnd, piece.at.upperBound)
-                open[joinable].fromEnd = max(open[joinable].fromEnd, piece.from.upperBound)
-            } else {
-                open.append((Alignment(segments: [piece]), piece.at.upperBound, piece.from.upperBound))
-            }
-            // Passages that can no longer be joined are closed, so `open` stays short.
-            open.removeAll { candidate in
-                let closed = candidate.atEnd + bridge < piece.at.lowerBound
-                if closed { alignments.append(candidate.alignment) }
-                return closed
+            for candidate in open {
+                if let closed = alignment(candidate, of: pieces, next: next, minimum: settings.minimumWords) {
+                    alignments.append(closed)
+                }
             }
         }
-        for candidate in open { alignments.append(candidate.alignment) }
-        alignments.removeAll { $0.at.count < settings.minimumWords }
         return alignments
+    }
+
+    /// The passage's pieces as an alignment, if it has at least `minimum` words.
+    private static func alignment(_ passage: OpenPassage, of pieces: [Segment], next: UnsafeMutableBufferPointer<Int>,
+                                  minimum: Int) -> Alignment? {
+        guard passage.atEnd - pieces[passage.first].at.lowerBound >= minimum else { return nil }
+        var count = 1, index = passage.first
+        while index != passage.last { (count, index) = (count + 1, next[index]) }
+        var segments: [Segment] = []
+        segments.reserveCapacity(count)
+        index = passage.first
+        for _ in 0..<count {
+            segments.append(pieces[index])
+            index = next[index]
+        }
+        return Alignment(segments: segments)
+    }
+
+    /// A passage being joined: its first and last pieces, and where its words end in each article.
+    private struct OpenPassage {
+        var first: Int
+        var last: Int
+        var atEnd: Int
+        var fromEnd: Int
     }
 
     /// Calls `body` with each part of `range` credited to `candidate`, in order.
