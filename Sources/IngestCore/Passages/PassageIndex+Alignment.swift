@@ -73,11 +73,11 @@ extension PassageIndex {
                                              alignment: MemoryLayout<UInt64>.alignment) { memory in
             let anchors = AnchorMap(article, stock: stockKeys, memory: UnsafeMutableRawBufferPointer(rebasing: memory[..<mapBytes]))
             let credit = Credit(words: article.words.count, memory: UnsafeMutableRawBufferPointer(rebasing: memory[mapBytes...]))
-            return self.credit(article, candidates: candidates, anchors: anchors, credit: credit)
+            return credited(article, candidates: candidates, anchors: anchors, credit: credit)
         }
     }
 
-    private func credit(_ article: PassageShingles, candidates: [UInt32], anchors: AnchorMap, credit: Credit)
+    private func credited(_ article: PassageShingles, candidates: [UInt32], anchors: AnchorMap, credit: Credit)
         -> PassageReuse
     {
         var aligned: [(seq: UInt64, alignments: [Alignment])] = []
@@ -136,7 +136,7 @@ extension PassageIndex {
         static func byteCount(words: Int) -> Int { words * (MemoryLayout<Int32>.stride + 1) }
 
         /// No word credited, in `memory` (of ``byteCount(words:)`` bytes, aligned for `Int32`),
-        /// which it uses while it is in use.
+        /// which must stay allocated while the credit is used.
         init(words: Int, memory: UnsafeMutableRawBufferPointer) {
             owner = UnsafeMutableBufferPointer(
                 start: memory.baseAddress!.initializeMemory(as: Int32.self, repeating: -1, count: words), count: words)
@@ -353,7 +353,7 @@ extension PassageIndex {
     ///
     /// `pieces` are in the new article's order. A passage is kept open as its first and last
     /// pieces, the others linked from the first; only one long enough is made an ``Alignment``,
-    /// as it closes: most of the pieces' passages are seeds of a few words that go no further.
+    /// as it closes, so that a seed whose passage stays shorter than the minimum costs no array.
     private static func joined(_ pieces: [Segment], settings: PassageSettings) -> [Alignment] {
         let bridge = settings.bridgedWords
         // Room for the few passages an earlier article shares: growing from empty allocates at
@@ -493,7 +493,7 @@ struct AnchorMap {
     }
 
     /// The map of `article`, in `memory` (of ``byteCount(for:)`` bytes, aligned for `UInt64`),
-    /// which it uses while it is in use.
+    /// which must stay allocated while the map is used.
     init(_ article: PassageShingles, stock: KeySet, memory: UnsafeMutableRawBufferPointer) {
         let capacity = Self.capacity(for: article)
         var next = memory.baseAddress!
