@@ -66,8 +66,9 @@ extension PassageIndex {
     /// out of the bridged passages of earlier ones. A story copied many times is aligned with its
     /// first copy only.
     func credit(_ article: PassageShingles, candidates: [UInt32]) -> PassageReuse {
-        // The anchor map's and the credit's arrays in one block, on the stack when it fits: as
-        // Swift arrays they were five allocations per article, each with its type looked up.
+        // The anchor map's and the credit's arrays in one block (on the stack if the runtime finds
+        // room there, else one allocation): as Swift arrays they were five allocations per
+        // article, each with its type looked up.
         let mapBytes = AnchorMap.byteCount(for: article)
         return withUnsafeTemporaryAllocation(byteCount: mapBytes + Credit.byteCount(words: article.words.count),
                                              alignment: MemoryLayout<UInt64>.alignment) { memory in
