@@ -66,16 +66,17 @@ extension PassageIndex {
     /// out of the bridged passages of earlier ones. A story copied many times is aligned with its
     /// first copy only.
     func credit(_ article: PassageShingles, candidates: [UInt32]) -> PassageReuse {
-        // The anchor map's and the credit's arrays in one block (on the stack if the runtime finds
-        // room there, else one allocation): as Swift arrays they were five allocations per
-        // article, each with its type looked up.
+        // The anchor map's and the credit's arrays in one block: as Swift arrays they were five
+        // allocations per article, each with its type looked up. Allocated here rather than by
+        // `withUnsafeTemporaryAllocation`, which put a block this size on the heap all the same,
+        // and whose closure copied the index (a retain and a release of each of its arrays).
         let mapBytes = AnchorMap.byteCount(for: article)
-        return withUnsafeTemporaryAllocation(byteCount: mapBytes + Credit.byteCount(words: article.words.count),
-                                             alignment: MemoryLayout<UInt64>.alignment) { memory in
-            let anchors = AnchorMap(article, stock: stockKeys, memory: UnsafeMutableRawBufferPointer(rebasing: memory[..<mapBytes]))
-            let credit = Credit(words: article.words.count, memory: UnsafeMutableRawBufferPointer(rebasing: memory[mapBytes...]))
-            return credited(article, candidates: candidates, anchors: anchors, credit: credit)
-        }
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: mapBytes + Credit.byteCount(words: article.words.count),
+                                                            alignment: MemoryLayout<UInt64>.alignment)
+        defer { memory.deallocate() }
+        let anchors = AnchorMap(article, stock: stockKeys, memory: UnsafeMutableRawBufferPointer(rebasing: memory[..<mapBytes]))
+        let credit = Credit(words: article.words.count, memory: UnsafeMutableRawBufferPointer(rebasing: memory[mapBytes...]))
+        return credited(article, candidates: candidates, anchors: anchors, credit: credit)
     }
 
     private func credited(_ article: PassageShingles, candidates: [UInt32], anchors: AnchorMap, credit: Credit)
@@ -83,11 +84,15 @@ extension PassageIndex {
     {
         var aligned: [(seq: UInt64, alignments: [Alignment])] = []
         aligned.reserveCapacity(min(candidates.count, 8))
+        // What the closures need, taken out of the index: a closure that uses `self` copies it,
+        // with a retain and a release of each of its arrays.
+        let settings = settings, skips = skips
+        let spans = spans, firstOrdinal = firstOrdinal
         article.words.withUnsafeBufferPointer { articleWords in
             words.withUnsafeBufferPointer { arena in
                 for ordinal in candidates {
                     guard credit.leavesRoom(minimum: settings.minimumWords, map: anchors) else { break }
-                    let span = span(ofOrdinal: ordinal)
+                    let span = spans[Int(ordinal &- firstOrdinal)]
                     let earlier = UnsafeBufferPointer(rebasing: arena[span.start..<span.start + span.count])
                     let alignments = Self.alignments(
                         of: anchors, words: articleWords, with: earlier, settings: settings, skips: skips)
@@ -96,7 +101,7 @@ extension PassageIndex {
                 }
             }
         }
-        credit.claimBridged(aligned.map(\.alignments))
+        credit.claimBridged(aligned)
         var passages: [SharedPassage] = []
         passages.reserveCapacity(16)
         for (candidate, source) in aligned.enumerated() {
@@ -107,16 +112,23 @@ extension PassageIndex {
                 }
             }
         }
-        return PassageReuse(passages: Self.listed(passages, limit: settings.reportLimit),
-                            reusedWords: Self.wordsCovered(by: passages))
+        // Both orders are made in place: each copy of the passages would be an allocation.
+        passages.sort { $0.at.lowerBound < $1.at.lowerBound }
+        let reusedWords = Self.wordsCovered(byStart: passages)
+        return PassageReuse(passages: Self.listed(passages, limit: settings.reportLimit), reusedWords: reusedWords)
     }
 
     /// How many words lie in any of the passages.
     static func wordsCovered(by passages: [SharedPassage]) -> Int {
+        wordsCovered(byStart: passages.sorted { $0.at.lowerBound < $1.at.lowerBound })
+    }
+
+    /// How many words lie in any of the passages, which are in the order of where they start.
+    private static func wordsCovered(byStart passages: [SharedPassage]) -> Int {
         var covered = 0, end = 0
-        for range in passages.map(\.at).sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            covered += max(0, range.upperBound - max(range.lowerBound, end))
-            end = max(end, range.upperBound)
+        for passage in passages {
+            covered += max(0, passage.at.upperBound - max(passage.at.lowerBound, end))
+            end = max(end, passage.at.upperBound)
         }
         return covered
     }
@@ -152,19 +164,27 @@ extension PassageIndex {
         func claimVerbatim(_ alignments: [Alignment], by candidate: Int32, minimum: Int) {
             for alignment in alignments {
                 for segment in alignment.segments where segment.isExact && segment.at.count >= minimum {
-                    for position in segment.at where owner[position] < 0 { owner[position] = candidate }
+                    claim(segment.at, for: candidate)
                 }
                 for position in alignment.at { marks[position] |= Self.alignedMark }
             }
         }
 
+        /// Credits the words of `range` that no candidate has yet to `candidate`. Written without
+        /// a branch, so that the compiler makes it a loop over several words at once.
+        @inline(__always)
+        private func claim(_ range: Range<Int>, for candidate: Int32) {
+            for position in range {
+                let current = owner[position]
+                owner[position] = current < 0 ? candidate : current
+            }
+        }
+
         /// Credits the words no candidate has verbatim to the oldest candidate whose alignments
-        /// cover them (across a difference); `alignments` are the candidates', oldest first.
-        func claimBridged(_ alignments: [[Alignment]]) {
-            for (candidate, candidateAlignments) in alignments.enumerated() {
-                for alignment in candidateAlignments {
-                    for position in alignment.at where owner[position] < 0 { owner[position] = Int32(candidate) }
-                }
+        /// cover them (across a difference); `aligned` are the candidates' alignments, oldest first.
+        func claimBridged(_ aligned: [(seq: UInt64, alignments: [Alignment])]) {
+            for (candidate, source) in aligned.enumerated() {
+                for alignment in source.alignments { claim(alignment.at, for: Int32(candidate)) }
             }
         }
 
@@ -195,8 +215,9 @@ extension PassageIndex {
     /// The passages to list when there are more than `limit`: the longest of each source first,
     /// so that the list names as many of the places the article drew on as it can, then the
     /// longest of the rest. Listed longest first (ties: earlier in the article first).
-    static func listed(_ passages: [SharedPassage], limit: Int) -> [SharedPassage] {
-        let byLength = passages.sorted { ($0.words, $1.at.lowerBound) > ($1.words, $0.at.lowerBound) }
+    static func listed(_ passages: consuming [SharedPassage], limit: Int) -> [SharedPassage] {
+        var byLength = passages
+        byLength.sort { ($0.words, $1.at.lowerBound) > ($1.words, $0.at.lowerBound) }
         guard byLength.count > limit else { return byLength }
         var sources = Set<UInt64>()
         let isFirstOfSource = byLength.map { sources.insert($0.seq).inserted }
@@ -230,7 +251,7 @@ extension PassageIndex {
         // identical words adds its own verbatim run, and the first seed's extension is its.
         var runs: [(diagonal: Int, verbatim: Range<Int>, identical: Range<Int>)] = []
         runs.reserveCapacity(16)
-        var start = 0
+        var start = article.nextPossibleAnchor(in: earlier, from: 0)
         while start + width <= earlier.count {
             let hits = article.positions(of: PassageShingles.shingle(at: start, in: earlier))
             var resume = start + 1
@@ -259,7 +280,7 @@ extension PassageIndex {
                 }
                 resume = max(resume, reached - width + 1)
             }
-            start = resume
+            start = article.nextPossibleAnchor(in: earlier, from: resume)
         }
         guard !pieces.isEmpty else { return [] }
         pieces.sort { ($0.at.lowerBound, $0.from.lowerBound) < ($1.at.lowerBound, $1.from.lowerBound) }
@@ -274,18 +295,10 @@ extension PassageIndex {
         at position: Int, from start: Int
     ) -> Segment {
         let width = PassageShingles.shingleWords
-        var (lowerAt, lowerFrom) = (position, start)
-        while lowerAt > 0, lowerFrom > 0, article[lowerAt - 1] == earlier[lowerFrom - 1], map.isUsable(at: lowerAt - 1) {
-            lowerAt -= 1
-            lowerFrom -= 1
-        }
-        var (upperAt, upperFrom) = (position + width, start + width)
-        while upperAt < article.count, upperFrom < earlier.count, article[upperAt] == earlier[upperFrom],
-              map.isUsable(at: upperAt - width + 1) {
-            upperAt += 1
-            upperFrom += 1
-        }
-        return Segment(at: lowerAt..<upperAt, from: lowerFrom..<upperFrom)
+        // A word before the seed joins with the shingle it starts, one after with the one it ends.
+        let before = SameWords.down(article, position - 1, earlier, start - 1, usable: map.usableFlags, from: position - 1)
+        let after = SameWords.up(article, position + width, earlier, start + width, usable: map.usableFlags, from: position + 1)
+        return Segment(at: position - before..<position + width + after, from: start - before..<start + width + after)
     }
 
     /// Words resumed verbatim after a bridged difference before the extension goes on: fewer
@@ -335,10 +348,9 @@ extension PassageIndex {
         var reached = start
         var identical: (Int, Int)?
         while true {
-            while i >= 0, i < a.count, j >= 0, j < b.count, a[i] == b[j] {
-                i += step
-                j += step
-            }
+            let same = step > 0 ? SameWords.up(a, i, b, j) : SameWords.down(a, i, b, j)
+            i += same * step
+            j += same * step
             reached = (i, j)
             if identical == nil { identical = reached }
             guard let skip = skips.first(where: { agree(i + $0.0 * step, j + $0.1 * step, resumedWords) }) else { break }
@@ -431,16 +443,15 @@ extension PassageIndex {
     /// Calls `body` with each part of `range` credited to `candidate`, in order.
     private static func forEachPart(of range: Range<Int>, ownedBy candidate: Int32, in owner: UnsafeBufferPointer<Int32>,
                                     _ body: (Range<Int>) -> Void) {
-        var start: Int?
-        for position in range {
-            if owner[position] != candidate {
-                if let open = start { body(open..<position) }
-                start = nil
-            } else if start == nil {
-                start = position
-            }
+        var position = range.lowerBound
+        while position < range.upperBound {
+            // Two plain loops, past the words of others and then over the candidate's: a passage's
+            // words are mostly one candidate's, and each loop is a compare and a step.
+            while position < range.upperBound, owner[position] != candidate { position += 1 }
+            let start = position
+            while position < range.upperBound, owner[position] == candidate { position += 1 }
+            if position > start { body(start..<position) }
         }
-        if let open = start { body(open..<range.upperBound) }
     }
 }
 
@@ -523,6 +534,27 @@ struct AnchorMap {
     /// Shingles in the article: one per word but the last seven.
     var shingleCount: Int { usable.count }
 
+    /// The first position from `start` on at which `words` has a shingle that may be one of the
+    /// anchors (the filter does not turn it away), or where the last shingle would end if none.
+    /// Most shingles of an earlier article are none of the new one's anchors: this loop passes
+    /// them with a load, a multiplication and a test each.
+    @inline(__always)
+    func nextPossibleAnchor(in words: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let end = words.count - PassageShingles.shingleWords + 1
+        guard start < end else { return max(start, end) }
+        // Loaded here rather than by ``PassageShingles/shingle(at:in:)``, whose precondition
+        // would stay in the loop.
+        let base = UnsafeRawPointer(words.baseAddress!)
+        var position = start
+        while position < end {
+            let value = base.loadUnaligned(fromByteOffset: position, as: UInt64.self).bigEndian
+            let bit = Self.filterBit(value &* Self.multiplier) & filterMask
+            if filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { return position }
+            position += 1
+        }
+        return end
+    }
+
     /// The anchors with this value; none if the article repeats it.
     @inline(__always)
     func positions(of value: UInt64) -> Positions {
@@ -546,6 +578,9 @@ struct AnchorMap {
     /// nor an anchor the article repeats.
     @inline(__always)
     func isUsable(at position: Int) -> Bool { usable[position] }
+
+    /// ``isUsable(at:)`` for every shingle, by where it starts.
+    var usableFlags: UnsafeBufferPointer<Bool> { UnsafeBufferPointer(usable) }
 
     /// Adds an anchor; the anchors of a value the article repeats are marked as not usable as
     /// they are found out.

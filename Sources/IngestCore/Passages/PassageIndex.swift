@@ -17,10 +17,10 @@ public struct PassageIndex: Sendable {
 
     /// The articles, oldest first, from `firstLive` on; those before it have left the index and
     /// wait to be compacted away.
-    private var spans: [Span] = []
+    private(set) var spans: [Span] = []
     private var firstLive = 0
     /// The ordinal of `spans[0]`; ordinals count every article ever inserted, modulo 2³².
-    private var firstOrdinal: UInt32 = 0
+    private(set) var firstOrdinal: UInt32 = 0
     /// The words of all spans, back to back.
     private(set) var words: [UInt8] = []
     private var table = PostingTable()
@@ -214,8 +214,6 @@ public struct PassageIndex: Sendable {
     /// Which ordinals are in the index, as plain values: a closure over `self` would hold a
     /// second reference to the table while it is being changed, and copy it on every insert.
     var liveOrdinals: LiveOrdinals { LiveOrdinals(first: firstOrdinal &+ UInt32(truncatingIfNeeded: firstLive), count: count) }
-
-    func span(ofOrdinal ordinal: UInt32) -> Span { spans[Int(ordinal &- firstOrdinal)] }
 
     /// The articles that selected one of `article`'s fingerprints that is not a stock phrase,
     /// by ordinal (oldest first).
