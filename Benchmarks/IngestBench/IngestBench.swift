@@ -22,8 +22,9 @@ struct IngestBench {
         /// An earlier binary to time against this one, interleaved (`--baseline`).
         var baseline: String?
         var baselineRounds = 4
-        /// Pairs of bursts, without shared passages and with them, whose ratios are compared.
-        var reuseRounds = 3
+        /// Pairs of bursts, without shared passages and with them, whose ratios are compared: a
+        /// burst takes about a second, and one pair's ratio moves by a tenth from round to round.
+        var reuseRounds = 7
         /// What to measure besides the parse cost; all of it by default.
         var sections: Set<String> = ["burst", "latency", "memory", "quality", "passages", "restart", "html", "stats", "fleet"]
         /// Records in the journal `ingestd ship` ships.
