@@ -50,4 +50,18 @@ import Testing
             }
         }
     }
+
+    /// A flag past the last one ends the run where it starts, as a word past the end does.
+    @Test func countsNothingFromPastTheFlags() {
+        let words: [UInt8] = Array(repeating: 7, count: 20)
+        let flags = [Bool](repeating: true, count: 13)
+        words.withUnsafeBufferPointer { words in
+            flags.withUnsafeBufferPointer { flags in
+                #expect(SameWords.down(words, 15, words, 15, usable: flags, from: 13) == 0)
+                #expect(SameWords.down(words, 15, words, 15, usable: flags, from: 12) == 13)
+                #expect(SameWords.up(words, 15, words, 15, usable: flags, from: 13) == 0)
+                #expect(SameWords.up(words, 3, words, 3, usable: flags, from: 3) == 10)
+            }
+        }
+    }
 }

@@ -84,8 +84,8 @@ extension PassageIndex {
     {
         var aligned: [(seq: UInt64, alignments: [Alignment])] = []
         aligned.reserveCapacity(min(candidates.count, 8))
-        // What the closures need, taken out of the index: a closure that uses `self` copies it,
-        // with a retain and a release of each of its arrays.
+        // What the closures need, taken out of the index: a closure that uses `self` may copy it
+        // (`credit`'s did), with a retain and a release of each of its arrays.
         let settings = settings, skips = skips
         let spans = spans, firstOrdinal = firstOrdinal
         article.words.withUnsafeBufferPointer { articleWords in

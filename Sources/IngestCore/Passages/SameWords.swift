@@ -9,7 +9,7 @@ enum SameWords {
     private static let allSet: UInt64 = 0x0101_0101_0101_0101
 
     /// How many words from `a[i]` and `b[j]` on, upward, are the same (and, with `usable`, have
-    /// `usable[u]`, `usable[u + 1]`, … set).
+    /// `usable[u]`, `usable[u + 1]`, … set). `i`, `j` and `u` are at least 0.
     @inline(__always)
     static func up(_ a: UnsafeBufferPointer<UInt8>, _ i: Int, _ b: UnsafeBufferPointer<UInt8>, _ j: Int,
                    usable: UnsafeBufferPointer<Bool>? = nil, from u: Int = 0) -> Int {
@@ -31,12 +31,15 @@ enum SameWords {
     }
 
     /// How many words from `a[i]` and `b[j]` down, towards the start, are the same (and, with
-    /// `usable`, have `usable[u]`, `usable[u - 1]`, … set).
+    /// `usable`, have `usable[u]`, `usable[u - 1]`, … set); none if one of them is past its end.
     @inline(__always)
     static func down(_ a: UnsafeBufferPointer<UInt8>, _ i: Int, _ b: UnsafeBufferPointer<UInt8>, _ j: Int,
                      usable: UnsafeBufferPointer<Bool>? = nil, from u: Int = 0) -> Int {
         var limit = min(i + 1, j + 1)
-        if usable != nil { limit = min(limit, u + 1) }
+        if let usable {
+            guard u < usable.count else { return 0 }
+            limit = min(limit, u + 1)
+        }
         guard limit > 0, i < a.count, j < b.count else { return 0 }
         let left = UnsafeRawPointer(a.baseAddress! + i - 7), right = UnsafeRawPointer(b.baseAddress! + j - 7)
         let flags = usable.map { UnsafeRawPointer($0.baseAddress! + u - 7) }
