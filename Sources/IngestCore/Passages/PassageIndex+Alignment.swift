@@ -548,8 +548,7 @@ struct AnchorMap {
         var position = start
         while position < end {
             let value = base.loadUnaligned(fromByteOffset: position, as: UInt64.self).bigEndian
-            let bit = Self.filterBit(value &* Self.multiplier) & filterMask
-            if filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { return position }
+            if filterHolds(value &* Self.multiplier) { return position }
             position += 1
         }
         return end
@@ -559,8 +558,7 @@ struct AnchorMap {
     @inline(__always)
     func positions(of value: UInt64) -> Positions {
         let product = value &* Self.multiplier
-        let bit = Self.filterBit(product) & filterMask
-        guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return Positions() }
+        guard filterHolds(product) else { return Positions() }
         var found = Positions()
         var slot = Self.home(product) & mask
         while positions[slot] >= 0 {
@@ -626,4 +624,11 @@ struct AnchorMap {
     /// …and the filter's bit by lower ones.
     @inline(__always)
     private static func filterBit(_ product: UInt64) -> Int { Int(truncatingIfNeeded: product >> 20) }
+
+    /// Whether the filter has the bit of a value with this product: if not, no anchor has the value.
+    @inline(__always)
+    private func filterHolds(_ product: UInt64) -> Bool {
+        let bit = Self.filterBit(product) & filterMask
+        return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
 }
