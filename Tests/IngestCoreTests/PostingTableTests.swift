@@ -233,4 +233,23 @@ extension PostingTableTests {
         #expect(keys.count == reference.count)
         #expect((1...60_000).allSatisfy { keys.contains(UInt32($0)) == reference.contains(UInt32($0)) })
     }
+
+    /// Asked of every shingle of some words at once, it answers as `contains` does for each.
+    @Test func lacksTheShinglesItDoesNotHold() {
+        var random = SeededGenerator(seed: 4)
+        let words = (0..<400).map { _ in UInt8.random(in: 0...3, using: &random) }
+        func key(at start: Int) -> UInt32 {
+            PassageShingles.key(ofShingle: words[start..<start + 8].reduce(0) { $0 << 8 | UInt64($1) })
+        }
+        var keys = KeySet()
+        for start in stride(from: 0, to: words.count - 7, by: 3) { keys.insert(key(at: start)) }
+        for count in [0, 7, 8, 9, 400] {
+            var lacks = [Bool](repeating: false, count: max(0, count - 7))
+            words.prefix(count).withUnsafeBufferPointer { words in
+                lacks.withUnsafeMutableBufferPointer { keys.lacksShingles(of: words, into: $0) }
+            }
+            #expect(lacks == (0..<max(0, count - 7)).map { !keys.contains(key(at: $0)) }, "\(count) words")
+        }
+        #expect(keys.count > 10)
+    }
 }

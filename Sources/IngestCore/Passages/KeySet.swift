@@ -21,13 +21,22 @@ struct KeySet: Sendable {
         }
     }
 
-    /// Whether each of `keys` is not in the set, written to `lacks`, asked of all of them in one
+    /// Whether the key of each shingle of `words` (see ``PassageShingles/key(ofShingle:)``) is not
+    /// in the set, written to `lacks` by where the shingle starts: asked of all of them in one
     /// loop over the set's buffers (an article's every shingle, when it is aligned).
-    func lacks(_ keys: [UInt32], into lacks: UnsafeMutableBufferPointer<Bool>) {
-        precondition(lacks.count >= keys.count)
+    func lacksShingles(of words: UnsafeBufferPointer<UInt8>, into lacks: UnsafeMutableBufferPointer<Bool>) {
+        let shingles = words.count - PassageShingles.shingleWords + 1
+        guard shingles > 0 else { return }
+        precondition(lacks.count >= shingles)
+        // Loaded here rather than by ``PassageShingles/shingle(at:in:)``, whose precondition
+        // would stay in the loop.
+        let base = UnsafeRawPointer(words.baseAddress!)
         filter.withUnsafeBufferPointer { filter in
             slots.withUnsafeBufferPointer { slots in
-                for (index, key) in keys.enumerated() { lacks[index] = !Self.contains(key, filter: filter, slots: slots) }
+                for start in 0..<shingles {
+                    let key = PassageShingles.key(ofShingle: base.loadUnaligned(fromByteOffset: start, as: UInt64.self).bigEndian)
+                    lacks[start] = !Self.contains(key, filter: filter, slots: slots)
+                }
             }
         }
     }
@@ -72,10 +81,11 @@ struct KeySet: Sendable {
         for key in old where key != 0 { insert(key) }
     }
 
-    /// A bit of the filter (a power of two bits), from other bits of the product than the home.
+    /// A bit of the filter (a power of two bits): the key's low bits. Keys are hashes (see
+    /// ``PassageShingles/key(ofShingle:)``), and the home is made from all of them, multiplied.
     @inline(__always)
     private static func filterBit(_ key: UInt32, bits: Int) -> Int {
-        Int(truncatingIfNeeded: (UInt64(key) &* 0xC2B2_AE3D_27D4_EB4F) >> 40) & (bits - 1)
+        Int(truncatingIfNeeded: key) & (bits - 1)
     }
 
     @inline(__always)

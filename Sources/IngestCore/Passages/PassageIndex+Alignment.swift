@@ -500,7 +500,7 @@ struct AnchorMap {
     /// Bytes of memory for the map of `article`, a multiple of 8.
     static func byteCount(for article: PassageShingles) -> Int {
         let capacity = capacity(for: article)
-        let shingles = (article.shingleKeys.count + 7) / 8 * 8
+        let shingles = (article.shingleCount + 7) / 8 * 8
         return capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<Int32>.stride) + capacity / 4 * 8 + shingles
     }
 
@@ -518,13 +518,13 @@ struct AnchorMap {
         values = carve(UInt64.self, capacity, 0)
         filter = carve(UInt64.self, capacity / 4, 0)
         positions = carve(Int32.self, capacity, -1)
-        usable = carve(Bool.self, article.shingleKeys.count, false)
+        usable = carve(Bool.self, article.shingleCount, false)
         mask = capacity - 1
         filterMask = capacity * 16 - 1
         // Asked of every shingle at once: the questions do not depend on each other, so the
         // processor has many in flight, where asking as the alignment goes waits for each answer.
-        stock.lacks(article.shingleKeys, into: usable)
         article.words.withUnsafeBufferPointer { words in
+            stock.lacksShingles(of: words, into: usable)
             for anchor in article.anchors where usable[Int(anchor)] {
                 add(PassageShingles.shingle(at: Int(anchor), in: words), at: anchor)
             }

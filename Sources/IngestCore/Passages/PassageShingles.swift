@@ -31,9 +31,6 @@ public struct PassageShingles: Sendable, Equatable {
     /// Where the selected shingles start, in ascending order: the new article's side of the seeds
     /// from which it is aligned with earlier ones (a shared run of `window + 7` words holds one).
     let anchors: [Int32]
-    /// The key of every shingle, by where it starts: the alignment asks the stock phrases about
-    /// each, and the sampling has computed them already.
-    let shingleKeys: [UInt32]
 
     /// The shingles of the canonical words with these hashes (``MinHashSketch/wordHashes(_:)``),
     /// with fingerprints for passages of at least `minimumWords` words.
@@ -60,8 +57,11 @@ public struct PassageShingles: Sendable, Equatable {
     /// The shingles of `words`, at most ``maximumWords`` of them.
     private init(sampling words: [UInt8], minimumWords: Int) {
         self.words = words
-        (keys, anchors, shingleKeys) = Self.sampled(words, window: Self.window(minimumWords: minimumWords))
+        (keys, anchors) = Self.sampled(words, window: Self.window(minimumWords: minimumWords))
     }
+
+    /// Shingles in the article: one per word but the last seven.
+    var shingleCount: Int { max(0, words.count - Self.shingleWords + 1) }
 
     /// Equal words and keys (the anchors follow from the words).
     public static func == (lhs: PassageShingles, rhs: PassageShingles) -> Bool {
@@ -121,10 +121,9 @@ public struct PassageShingles: Sendable, Equatable {
     /// passages found. With windows of 6 shingles or more (a minimum of 13 words or more) the
     /// sampled runs are whole shingles, and this is winnowing.
     ///
-    /// Returns the selected shingles' keys and positions, in ascending order of position, and the
-    /// keys of all shingles by position.
-    static func sampled(_ words: [UInt8], window: Int) -> (keys: [UInt32], anchors: [Int32], shingleKeys: [UInt32]) {
-        guard words.count >= shingleWords else { return ([], [], []) }
+    /// Returns the selected shingles' keys and positions, in ascending order of position.
+    static func sampled(_ words: [UInt8], window: Int) -> (keys: [UInt32], anchors: [Int32]) {
+        guard words.count >= shingleWords else { return ([], []) }
         precondition(words.count <= maximumWords, "runs are ranked with positions of 16 bits")
         let shingles = words.count - shingleWords + 1
         let width = min(window, shingles)
@@ -132,33 +131,38 @@ public struct PassageShingles: Sendable, Equatable {
         return words.withUnsafeBufferPointer { words in
             let runs = words.count - sampled + 1
             return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: runs) { ranks in
-                let shingleKeys = ranked(words, runsOf: sampled, into: ranks)
+                ranked(words, runsOf: sampled, into: ranks)
                 let anchors = selected(UnsafeBufferPointer(ranks), window: width, span: width + shingleWords - sampled)
-                return (anchors.map { shingleKeys[Int($0)] }, anchors, shingleKeys)
+                // Loaded here rather than by ``shingle(at:in:)``, whose precondition would stay in
+                // the loop.
+                let base = UnsafeRawPointer(words.baseAddress!)
+                let keys = [UInt32](unsafeUninitializedCapacity: anchors.count) { keys, initialized in
+                    for (index, anchor) in anchors.enumerated() {
+                        keys[index] = key(ofShingle: base.loadUnaligned(fromByteOffset: Int(anchor), as: UInt64.self).bigEndian)
+                    }
+                    initialized = anchors.count
+                }
+                return (keys, anchors)
             }
         }
     }
 
-    /// Ranks each run of `sampled` words into `ranks` (one per run), and returns the key of each
-    /// shingle: one pass over the words, which loads each shingle's value once for both.
+    /// Ranks each run of `sampled` words into `ranks` (one per run). Only the selected shingles'
+    /// keys are made (by the caller): the alignment makes the others' when it needs them, for
+    /// the few articles that have candidates, where every article would carry them to the index.
     private static func ranked(_ words: UnsafeBufferPointer<UInt8>, runsOf sampled: Int,
-                               into ranks: UnsafeMutableBufferPointer<UInt64>) -> [UInt32] {
+                               into ranks: UnsafeMutableBufferPointer<UInt64>) {
         let shingles = words.count - shingleWords + 1
         let runShift = UInt64(64 - 8 * sampled)
         // Loaded here rather than by ``shingle(at:in:)``, whose precondition the compiler does
         // not drop from this loop: 5,000 instructions more per article.
         let base = UnsafeRawPointer(words.baseAddress!)
-        let keys = [UInt32](unsafeUninitializedCapacity: shingles) { keys, initialized in
-            for start in 0..<shingles {
-                let value = base.loadUnaligned(fromByteOffset: start, as: UInt64.self).bigEndian
-                keys[start] = key(ofShingle: value)
-                ranks[start] = rank(ofRun: value &>> runShift, at: start)
-            }
-            initialized = shingles
+        for start in 0..<shingles {
+            let value = base.loadUnaligned(fromByteOffset: start, as: UInt64.self).bigEndian
+            ranks[start] = rank(ofRun: value &>> runShift, at: start)
         }
         // The last runs are shorter than a shingle from where they start.
         for start in shingles..<ranks.count { ranks[start] = rank(ofRun: run(of: sampled, at: start, in: words), at: start) }
-        return keys
     }
 
     /// The order in which runs are sampled, as one integer: the top 48 bits of the run's hash,
@@ -170,49 +174,41 @@ public struct PassageShingles: Sendable, Equatable {
         MinHashSketch.mix(value) & ~0xFFFF | UInt64(truncatingIfNeeded: 0xFFFF &- position)
     }
 
-    /// The run a rank was made at.
-    @inline(__always)
-    static func position(ofRank rank: UInt64) -> Int { 0xFFFF &- Int(truncatingIfNeeded: rank & 0xFFFF) }
-
-    /// The shingle each window of `span` runs selects, each once, in order. The windows' minimum
-    /// ranks are found in blocks of `span` runs (van Herk and Gil-Werman): a window that starts
-    /// inside a block ends inside the next, and its minimum is the smaller of the minimum of the
-    /// block from its start, and of the next block up to its end: two minimums per window, and no
-    /// branch on the ranks.
+    /// The shingle each window of `span` runs selects, each once, in order. The window's
+    /// minimum rank is carried from one window to the next: the run that enters replaces it if
+    /// smaller, and only when it leaves is the window scanned again, which for hashed runs is
+    /// about once in `span` windows. Ranks are distinct (they hold the run's position), so the
+    /// smaller rank is the rightmost run on equal hashes, as ``rank(ofRun:at:)`` orders them.
     private static func selected(_ ranks: UnsafeBufferPointer<UInt64>, window: Int, span: Int) -> [Int32] {
         let windows = ranks.count - span + 1
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: span) { blockTail in
-            [Int32](unsafeUninitializedCapacity: windows) { anchors, count in
-                var last = -1
-                var block = 0
-                while block < windows {
-                    // The minimum of the block from each run to its end (a window starts at the
-                    // block, so the block is whole).
-                    let blockEnd = block &+ span
-                    var tail = UInt64.max
-                    for run in stride(from: blockEnd &- 1, through: block, by: -1) {
-                        tail = min(tail, ranks[run])
-                        blockTail[run &- block] = tail
-                    }
-                    var head = UInt64.max
-                    for start in block..<min(block &+ span, windows) {
-                        let end = start &+ span &- 1
-                        if end >= blockEnd { head = min(head, ranks[end]) }
-                        let best = position(ofRank: min(blockTail[start &- block], head))
-                        // The offset modulo the window, by subtraction: for a 12-word minimum a
-                        // window holds twice as many runs as shingles, and a division costs more
-                        // than the rest.
-                        var offset = best &- start
-                        while offset >= window { offset &-= window }
-                        let selected = start &+ offset
-                        anchors[count] = Int32(truncatingIfNeeded: selected)
-                        count &+= selected != last ? 1 : 0
-                        last = selected
-                    }
-                    block &+= span
+        return [Int32](unsafeUninitializedCapacity: windows) { anchors, count in
+            var best = smallest(ranks, in: 0..<span)
+            var last = -1
+            for start in 0..<windows {
+                let end = start &+ span &- 1
+                if best < start {
+                    best = smallest(ranks, in: start..<end &+ 1)
+                } else if ranks[end] < ranks[best] {
+                    best = end
                 }
+                // The offset modulo the window, by subtraction: for a 12-word minimum a window
+                // holds twice as many runs as shingles, and a division costs more than the rest.
+                var offset = best &- start
+                while offset >= window { offset &-= window }
+                let selected = start &+ offset
+                anchors[count] = Int32(truncatingIfNeeded: selected)
+                count &+= selected != last ? 1 : 0
+                last = selected
             }
         }
+    }
+
+    /// The position of the smallest rank among `runs` (not empty).
+    @inline(__always)
+    private static func smallest(_ ranks: UnsafeBufferPointer<UInt64>, in runs: Range<Int>) -> Int {
+        var best = runs.lowerBound
+        for run in runs.dropFirst() where ranks[run] < ranks[best] { best = run }
+        return best
     }
 
     /// The value of the `count` words (at most eight) from `start`, as a shingle's value is made.
