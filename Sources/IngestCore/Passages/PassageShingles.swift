@@ -177,7 +177,8 @@ public struct PassageShingles: Sendable, Equatable {
     /// The shingle each window of `span` runs selects, each once, in order. The window's
     /// minimum rank is carried from one window to the next: the run that enters replaces it if
     /// smaller, and only when it leaves is the window scanned again, which for hashed runs is
-    /// about once in `span` windows. Ranks are distinct (they hold the run's position), so the
+    /// about once in `span` windows (at worst, every window: `span` comparisons each, 93 for a
+    /// 100-word minimum). Ranks are distinct (they hold the run's position), so the
     /// smaller rank is the rightmost run on equal hashes, as ``rank(ofRun:at:)`` orders them.
     private static func selected(_ ranks: UnsafeBufferPointer<UInt64>, window: Int, span: Int) -> [Int32] {
         let windows = ranks.count - span + 1
