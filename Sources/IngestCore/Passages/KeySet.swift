@@ -28,13 +28,11 @@ struct KeySet: Sendable {
         let shingles = words.count - PassageShingles.shingleWords + 1
         guard shingles > 0 else { return }
         precondition(lacks.count >= shingles)
-        // Loaded here rather than by ``PassageShingles/shingle(at:in:)``, whose precondition
-        // would stay in the loop.
         let base = UnsafeRawPointer(words.baseAddress!)
         filter.withUnsafeBufferPointer { filter in
             slots.withUnsafeBufferPointer { slots in
                 for start in 0..<shingles {
-                    let key = PassageShingles.key(ofShingle: base.loadUnaligned(fromByteOffset: start, as: UInt64.self).bigEndian)
+                    let key = PassageShingles.key(ofShingle: PassageShingles.shingle(at: start, after: base))
                     lacks[start] = !Self.contains(key, filter: filter, slots: slots)
                 }
             }

@@ -542,13 +542,10 @@ struct AnchorMap {
     func nextPossibleAnchor(in words: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let end = words.count - PassageShingles.shingleWords + 1
         guard start < end else { return max(start, end) }
-        // Loaded here rather than by ``PassageShingles/shingle(at:in:)``, whose precondition
-        // would stay in the loop.
         let base = UnsafeRawPointer(words.baseAddress!)
         var position = start
         while position < end {
-            let value = base.loadUnaligned(fromByteOffset: position, as: UInt64.self).bigEndian
-            if filterHolds(value &* Self.multiplier) { return position }
+            if filterHolds(PassageShingles.shingle(at: position, after: base) &* Self.multiplier) { return position }
             position += 1
         }
         return end
