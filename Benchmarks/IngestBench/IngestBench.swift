@@ -80,6 +80,10 @@ struct IngestBench {
             table.append(("shared passages on the loop: found and indexed, one core", "\(String(format: "%.1f", cost.microseconds)) µs per file", "report"))
         }
         if options.sections.contains("burst") {
+            let core = coreCost(files)
+            progress("the core on one thread: \(format(core.plain)) µs per file, with shared passages \(format(core.reuse))")
+            table.append(("the core's work per file on one thread (parse, record, JSON line), without / with --reuse",
+                          "\(format(core.plain)) / \(format(core.reuse)) µs, ratio \(format(core.plain / core.reuse))", "report"))
             try measureBurst(options, work: work, files: files, staging: staging, into: &table)
         }
         if options.baseline != nil {

@@ -71,3 +71,31 @@ extension IngestBench {
         return best / Double(max(1, hashes.count)) * 1e6
     }
 }
+
+extension IngestBench {
+    /// The core's whole work per file on one thread, without and with shared passages: parse,
+    /// canonical text and ids, the record with its indexes, its JSON line; the daemon's reads,
+    /// journal writes, moves and threads left out (thread CPU time, the best of three, the two
+    /// in turns). What the feature adds here is its cost before the burst's shared costs dilute it.
+    static func coreCost(_ files: [[UInt8]]) -> (plain: Double, reuse: Double) {
+        let paths = files.indices.map { RelativePath("p\($0).txt") }
+        func perFile(_ passages: PassageSettings?) -> Double {
+            var ingestor = Ingestor(passages: passages)
+            var bytes = 0
+            let seconds = threadCPUTime {
+                for (path, content) in zip(paths, files) {
+                    let analysis = FileAnalysis(file: path, content: content, passageWords: passages?.minimumWords)
+                    bytes &+= ingestor.record(for: analysis, time: "2026-01-01T00:00:00.000Z").jsonLine().count
+                }
+            }
+            precondition(bytes > 0, "no record was written")
+            return seconds / Double(max(1, files.count)) * 1e6
+        }
+        var plain = Double.infinity, reuse = Double.infinity
+        for _ in 0..<3 {
+            plain = min(plain, perFile(nil))
+            reuse = min(reuse, perFile(PassageSettings()))
+        }
+        return (plain, reuse)
+    }
+}
