@@ -25,7 +25,7 @@ struct KeySet: Sendable {
     /// in the set, written to `lacks` by where the shingle starts: asked of all of them in one
     /// loop over the set's buffers (an article's every shingle, when it is aligned).
     func lacksShingles(of words: UnsafeBufferPointer<UInt8>, into lacks: UnsafeMutableBufferPointer<Bool>) {
-        let shingles = words.count - PassageShingles.shingleWords + 1
+        let shingles = PassageShingles.shingleCount(words: words.count)
         guard shingles > 0 else { return }
         precondition(lacks.count >= shingles)
         let base = UnsafeRawPointer(words.baseAddress!)

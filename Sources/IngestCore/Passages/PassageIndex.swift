@@ -66,7 +66,7 @@ public struct PassageIndex: Sendable {
         // the sampling selects.
         let density = PassageShingles.density(window: PassageShingles.window(minimumWords: settings.minimumWords))
         let postings = kept.reduce(0) { total, article in
-            total + Int(Double(max(0, article.words.count - PassageShingles.shingleWords + 1)) * density)
+            total + Int(Double(PassageShingles.shingleCount(words: article.words.count)) * density)
         }
         words.reserveCapacity(kept.reduce(0) { $0 + $1.words.count })
         spans.reserveCapacity(kept.count)

@@ -61,7 +61,10 @@ public struct PassageShingles: Sendable, Equatable {
     }
 
     /// Shingles in the article: one per word but the last seven.
-    var shingleCount: Int { max(0, words.count - Self.shingleWords + 1) }
+    var shingleCount: Int { Self.shingleCount(words: words.count) }
+
+    /// Shingles in an article of `words` words.
+    static func shingleCount(words: Int) -> Int { max(0, words - shingleWords + 1) }
 
     /// Equal words and keys (the anchors follow from the words).
     public static func == (lhs: PassageShingles, rhs: PassageShingles) -> Bool {
