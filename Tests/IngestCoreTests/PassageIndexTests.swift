@@ -97,6 +97,28 @@ import Testing
         #expect(reuse.passages.map(\.at) == [31..<43])
     }
 
+    /// What the README promises: a run of the minimum of identical words is found whatever
+    /// surrounds it in either article (the sampling selects by the window's words alone), with
+    /// its ranges. Each article's other words come from an alphabet of its own, so that the
+    /// passage cannot grow past the run by chance.
+    @Test func everyRunOfTheMinimumIsFoundWhateverSurroundsIt() {
+        var random = SeededGenerator(seed: 12)
+        func words(_ count: Int, from alphabet: Range<UInt8>) -> [UInt8] {
+            (0..<count).map { _ in alphabet.lowerBound + UInt8(random.next() % UInt64(alphabet.count)) }
+        }
+        for _ in 0..<300 {
+            let run = words(12 + Int(random.next() % 20), from: 200..<255)
+            let earlier = (words(Int(random.next() % 40), from: 0..<100), words(Int(random.next() % 40), from: 0..<100))
+            let later = (words(Int(random.next() % 40), from: 100..<200), words(Int(random.next() % 40), from: 100..<200))
+            var index = PassageIndex()
+            index.insert(PassageShingles(words: earlier.0 + run + earlier.1, minimumWords: 12), seq: 1)
+            let reuse = index.reuse(of: PassageShingles(words: later.0 + run + later.1, minimumWords: 12))
+            let expected = SharedPassage(seq: 1, at: later.0.count..<later.0.count + run.count,
+                                         from: earlier.0.count..<earlier.0.count + run.count)
+            #expect(reuse.passages == [expected], "a run of \(run.count) words after \(later.0.count) and \(earlier.0.count)")
+        }
+    }
+
     @Test func aReplacedWordIsBridgedButThreeAreNot() {
         var index = PassageIndex()
         index.insert(Self.article(Self.words("w", 0..<40)), seq: 1)
