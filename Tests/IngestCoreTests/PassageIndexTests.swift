@@ -103,19 +103,23 @@ import Testing
     /// passage cannot grow past the run by chance.
     @Test func everyRunOfTheMinimumIsFoundWhateverSurroundsIt() {
         var random = SeededGenerator(seed: 12)
-        func words(_ count: Int, from alphabet: Range<UInt8>) -> [UInt8] {
+        // Word bytes drawn from `alphabet`; `Self.words` makes words of text instead.
+        func randomWords(_ count: Int, from alphabet: Range<UInt8>) -> [UInt8] {
             (0..<count).map { _ in alphabet.lowerBound + UInt8(random.next() % UInt64(alphabet.count)) }
         }
+        func surroundings(from alphabet: Range<UInt8>) -> (before: [UInt8], after: [UInt8]) {
+            (randomWords(Int(random.next() % 40), from: alphabet), randomWords(Int(random.next() % 40), from: alphabet))
+        }
         for _ in 0..<300 {
-            let run = words(12 + Int(random.next() % 20), from: 200..<255)
-            let earlier = (words(Int(random.next() % 40), from: 0..<100), words(Int(random.next() % 40), from: 0..<100))
-            let later = (words(Int(random.next() % 40), from: 100..<200), words(Int(random.next() % 40), from: 100..<200))
+            let run = randomWords(12 + Int(random.next() % 20), from: 200..<255)
+            let earlier = surroundings(from: 0..<100), later = surroundings(from: 100..<200)
             var index = PassageIndex()
-            index.insert(PassageShingles(words: earlier.0 + run + earlier.1, minimumWords: 12), seq: 1)
-            let reuse = index.reuse(of: PassageShingles(words: later.0 + run + later.1, minimumWords: 12))
-            let expected = SharedPassage(seq: 1, at: later.0.count..<later.0.count + run.count,
-                                         from: earlier.0.count..<earlier.0.count + run.count)
-            #expect(reuse.passages == [expected], "a run of \(run.count) words after \(later.0.count) and \(earlier.0.count)")
+            index.insert(PassageShingles(words: earlier.before + run + earlier.after, minimumWords: 12), seq: 1)
+            let reuse = index.reuse(of: PassageShingles(words: later.before + run + later.after, minimumWords: 12))
+            let expected = SharedPassage(seq: 1, at: later.before.count..<later.before.count + run.count,
+                                         from: earlier.before.count..<earlier.before.count + run.count)
+            #expect(reuse.passages == [expected],
+                    "a run of \(run.count) words after \(later.before.count) and \(earlier.before.count)")
         }
     }
 
